@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -311,11 +312,21 @@ public final class AmqpBrokerFixture implements BeforeAllCallback, AfterAllCallb
      * @return the queue's name, never null
      */
     public String bindQueue(String exchange, String bindingKey) {
+        return bindQueue(exchange, bindingKey, Map.of());
+    }
+
+    /**
+     * Like {@link #bindQueue(String, String)}, with queue arguments such as
+     * {@code x-max-length} and {@code x-overflow}.
+     *
+     * @return the queue's name, never null
+     */
+    public String bindQueue(String exchange, String bindingKey, Map<String, Object> queueArguments) {
         String queue = uniqueName("queue");
         withChannel(ch -> {
             ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
             exchangesToDelete.add(exchange);
-            ch.queueDeclare(queue, false, true, true, null);
+            ch.queueDeclare(queue, false, true, true, queueArguments);
             ch.queueBind(queue, exchange, bindingKey);
             return null;
         });

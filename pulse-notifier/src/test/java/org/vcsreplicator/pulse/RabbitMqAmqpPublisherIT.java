@@ -1,7 +1,12 @@
 package org.vcsreplicator.pulse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,5 +29,21 @@ class RabbitMqAmqpPublisherIT extends AmqpPublisherContract {
         assertEquals(AmqpBrokerFixture.Kind.RABBITMQ, BROKER.kind());
         assertEquals(5672, BROKER.port());
     }
-}
 
+    // RabbitMQ only: a Qpid queue that rejects on overflow drops a non-mandatory message and ACKs it.
+    @Test
+    void nackedMessageIsATransientFailureAndThePublisherStaysUsable() throws Exception {
+        String exchange = BROKER.uniqueName("exchange/nack");
+        BROKER.bindQueue(exchange, "full", Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+        String queue = BROKER.bindQueue(exchange, "open");
+        try (AmqpPublisher publisher = new AmqpPublisher(BROKER.endpoint())) {
+            TransientAmqpPublishException e = assertThrows(TransientAmqpPublishException.class,
+                    () -> publisher.publish(exchange, "full", "{}".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(e.getMessage().contains("NACK"), e.getMessage());
+
+            publisher.publish(exchange, "open", "{\"after\":true}".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("{\"after\":true}",
+                new String(BROKER.awaitMessage(queue, Duration.ofSeconds(10)).getBody(), StandardCharsets.UTF_8));
+    }
+}
