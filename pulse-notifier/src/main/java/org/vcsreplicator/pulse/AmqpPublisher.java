@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Messages are published like kombu's {@code Producer.publish(dict, serializer="json")}:
  * content type {@code application/json}, content encoding {@code utf-8}, delivery mode 2
  * (persistent), priority 0, not mandatory unless {@link Options#mandatory()} asks for it. (With
- * mandatory set, an unroutable message comes back as a return followed by an ACK on RabbitMQ but
- * by a NACK on Qpid; the return is checked explicitly so both count as a failure.)
+ * mandatory set, an unroutable message comes back as a return followed by an ACK on RabbitMQ, so
+ * the return is checked explicitly; Qpid NACKs it and may send the NACK before the return.)
  *
  * <p>Thread-safety: all public methods are synchronized; concurrent publishers simply queue up.
  */
@@ -84,9 +84,11 @@ public final class AmqpPublisher implements AutoCloseable {
 
     private Connection connection;
     private Channel channel;
+    // Returns on `channel`, written by the client's I/O thread. RabbitMQ sends a return before the
+    // ACK of the same message, so it is here once the ACK is seen. Each channel has its own, so a
+    // late return on a retired channel cannot be pinned on a later message.
+    private AtomicReference<Return> channelReturns;
     private final Set<String> declaredExchanges = new HashSet<>();
-    // Written by the client's I/O thread before it processes the ACK/NACK of the same message.
-    private final AtomicReference<Return> lastReturn = new AtomicReference<>();
     private boolean closed;
 
     /** A publisher with {@link Options#DEFAULTS}; connects on the first publish. */
@@ -133,13 +135,15 @@ public final class AmqpPublisher implements AutoCloseable {
         }
         long start = System.nanoTime();
         boolean acked;
+        AtomicReference<Return> returns;
         try {
             Channel ch = openChannel();
+            returns = channelReturns;
             if (options.declareExchanges() && !declaredExchanges.contains(exchange)) {
                 ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
                 declaredExchanges.add(exchange);
             }
-            lastReturn.set(null);
+            returns.set(null);
             ch.basicPublish(exchange, routingKey, options.mandatory(), properties(), jsonBody);
             acked = ch.waitForConfirms(endpoint.confirmTimeout().toMillis());
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
@@ -158,9 +162,9 @@ public final class AmqpPublisher implements AutoCloseable {
             throw e;
         }
 
-        Return returned = lastReturn.getAndSet(null);
+        Return returned = returns.getAndSet(null);
         if (returned != null) {
-            // RabbitMQ ACKs a returned mandatory message, Qpid NACKs it: the return decides.
+            // RabbitMQ ACKs a returned mandatory message: the return decides.
             throw new TransientAmqpPublishException(
                     "AMQP broker " + endpoint.address() + " returned message to " + describe(exchange, routingKey)
                             + " as unroutable (" + returned.getReplyCode() + " " + returned.getReplyText()
@@ -168,8 +172,12 @@ public final class AmqpPublisher implements AutoCloseable {
                     exchange, routingKey, null);
         }
         if (!acked) {
+            // A return for this message may still be on its way (Qpid NACKs first): retire the
+            // channel so that it cannot be taken for a return of the next message.
+            retireChannel();
             throw new TransientAmqpPublishException(
-                    "AMQP broker " + endpoint.address() + " NACKed message to " + describe(exchange, routingKey),
+                    "AMQP broker " + endpoint.address() + " NACKed message to " + describe(exchange, routingKey)
+                            + (options.mandatory() ? " (rejected, or unroutable with mandatory set)" : " (rejected)"),
                     exchange, routingKey, null);
         }
         if (log.isDebugEnabled()) {
@@ -214,9 +222,11 @@ public final class AmqpPublisher implements AutoCloseable {
             if (fresh == null) {
                 throw new IOException("AMQP broker " + endpoint.address() + " has no free channel");
             }
-            fresh.addReturnListener(lastReturn::set);
+            AtomicReference<Return> returns = new AtomicReference<>();
+            fresh.addReturnListener(returns::set);
             fresh.confirmSelect();
             channel = fresh;
+            channelReturns = returns;
             declaredExchanges.clear();
         }
         return channel;
@@ -224,7 +234,21 @@ public final class AmqpPublisher implements AutoCloseable {
 
     private void forgetChannel() {
         channel = null;
+        channelReturns = null;
         declaredExchanges.clear();
+    }
+
+    // Only for a channel on a broker that is answering (it just NACKed): closing waits for close-ok.
+    private void retireChannel() {
+        Channel old = channel;
+        forgetChannel();
+        if (old != null && old.isOpen()) {
+            try {
+                old.abort();
+            } catch (IOException | RuntimeException e) {
+                log.debug("ignoring failure to close AMQP channel", e);
+            }
+        }
     }
 
     private void dropConnection() {
