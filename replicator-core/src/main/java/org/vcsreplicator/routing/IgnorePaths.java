@@ -3,6 +3,7 @@ package org.vcsreplicator.routing;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * The notifier's {@code [ignore_paths]}: wire path prefixes (the option names; values are ignored,
@@ -38,6 +39,11 @@ public final class IgnorePaths {
   /** Whether notifications for {@code wirePath} are suppressed. */
   public boolean isIgnored(String wirePath) {
     return matchingPrefix(wirePath).isPresent();
+  }
+
+  /** Whether notifications for {@code wirePath} are suppressed. */
+  public boolean isIgnored(WirePath wirePath) {
+    return isIgnored(wirePath.value());
   }
 
   /** The prefixes in file order, never null. */

@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * The producer's {@code partitionmap.<key> = <p>[,<p>…]:<regex>} entries: which Kafka partition
@@ -96,6 +97,16 @@ public final class PartitionMap {
       }
     }
     return OptionalInt.empty();
+  }
+
+  /**
+   * The partition that receives every event of the repository at {@code wirePath}.
+   *
+   * @param wirePath never null
+   * @return the partition, or empty when no entry matches
+   */
+  public OptionalInt partitionFor(WirePath wirePath) {
+    return partitionFor(wirePath.value());
   }
 
   /**

@@ -2,6 +2,7 @@ package org.vcsreplicator.routing;
 
 import java.util.List;
 import java.util.Optional;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * The master's {@code [replicationpathrewrites]}: turns a repository's local path into the portable
@@ -47,6 +48,18 @@ public final class ProducerPathRewrites {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The typed wire path for a repository's local path.
+   *
+   * @param localPath never null
+   * @return the wire path, or empty when no entry matches
+   * @throws IllegalArgumentException when the rewrite yields an empty path (an entry mapping to
+   *     {@code ""} applied to exactly its prefix)
+   */
+  public Optional<WirePath> wirePathOf(String localPath) {
+    return wirePathFor(localPath).map(WirePath::new);
   }
 
   /** The entries in file order, never null. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * A mirror's {@code [replicationrules]}: which repositories it replicates (SPEC §4).
@@ -92,6 +93,16 @@ public final class ReplicationRules {
       return new FilterDecision(false, exclude);
     }
     return new FilterDecision(false, NO_INCLUDE);
+  }
+
+  /**
+   * Decides whether the repository at {@code wirePath} is replicated.
+   *
+   * @param wirePath never null
+   * @return never null
+   */
+  public FilterDecision decide(WirePath wirePath) {
+    return decide(wirePath.value());
   }
 
   private static String firstMatch(List<Compiled> candidates, String wirePath) {

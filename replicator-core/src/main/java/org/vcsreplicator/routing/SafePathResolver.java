@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * Turns an untrusted wire path into the local directory of its repository, refusing anything that
@@ -79,6 +80,18 @@ public final class SafePathResolver {
           "through a symbolic link; the root's real path is " + realRoot);
     }
     return lexical.path();
+  }
+
+  /**
+   * Rules 1–4 for a typed wire path; see {@link #resolve(String)}.
+   *
+   * @param wirePath never null
+   * @return the normalized local path, never null
+   * @throws RejectedPathException when the path is unmapped or leaves its root
+   * @throws UncheckedIOException when the filesystem cannot be read
+   */
+  public Path resolve(WirePath wirePath) {
+    return resolve(wirePath.value());
   }
 
   /** The mirror's rewrites, never null. */

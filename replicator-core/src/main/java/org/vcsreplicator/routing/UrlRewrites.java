@@ -2,6 +2,7 @@ package org.vcsreplicator.routing;
 
 import java.util.List;
 import java.util.Optional;
+import org.vcsreplicator.message.WirePath;
 
 /**
  * A mirror's {@code [pull_url_rewrites]} or the notifier's {@code [public_url_rewrites]}: wire path
@@ -42,6 +43,16 @@ public final class UrlRewrites {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The URL for a wire path.
+   *
+   * @param wirePath never null
+   * @return the URL, or empty when no entry matches
+   */
+  public Optional<String> urlFor(WirePath wirePath) {
+    return urlFor(wirePath.value());
   }
 
   /** The entries in file order, never null. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.vcsreplicator.message.WirePath;
 
 class RewritesTest {
   private static final ProducerPathRewrites PRODUCER =
@@ -83,5 +84,20 @@ class RewritesTest {
     assertEquals(true, ignore.isIgnored("{moz}/private/ignore"));
     assertEquals(Optional.of("{moz}/private/"), ignore.matchingPrefix("{moz}/private/x"));
     assertEquals(false, ignore.isIgnored("{moz}/privateer"));
+  }
+
+  @Test
+  void typedWirePathsGiveTheSameAnswers() {
+    WirePath wire = WirePath.of("{moz}/private/x");
+    assertEquals(Optional.of(wire), PRODUCER.wirePathOf("/repo/hg/mozilla/private/x"));
+    assertEquals(Optional.empty(), PRODUCER.wirePathOf("/tmp/x"));
+    UrlRewrites pub = new UrlRewrites(List.of(new PrefixRewrite("{moz}/", "https://h/")));
+    assertEquals(Optional.of("https://h/private/x"), pub.urlFor(wire));
+    assertEquals(true, new IgnorePaths(List.of("{moz}/private/")).isIgnored(wire));
+    ReplicationRules rules =
+        new ReplicationRules(List.of(ReplicationRules.Rule.parse("exclude.p", "re:\\{moz\\}/private/")));
+    assertEquals(new FilterDecision(false, "p"), rules.decide(wire));
+    PartitionMap map = new PartitionMap(List.of(PartitionMap.Entry.parse("0", "0,1,2,3,4,5,6,7:.*")));
+    assertEquals(map.partitionFor("{moz}/try"), map.partitionFor(WirePath.of("{moz}/try")));
   }
 }

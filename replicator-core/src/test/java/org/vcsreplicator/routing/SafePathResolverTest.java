@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vcsreplicator.message.WirePath;
 
 class SafePathResolverTest {
   @TempDir Path tmp;
@@ -35,6 +36,7 @@ class SafePathResolverTest {
     assertEquals(
         root.resolve("users/a@b.com/vct"), resolver.resolve("{moz}/users/a@b.com/vct"));
     assertEquals(root.resolve("x"), resolver.resolveLexically("{moz}/x"));
+    assertEquals(root.resolve("x"), resolver.resolve(WirePath.of("{moz}/x")));
   }
 
   @Test
