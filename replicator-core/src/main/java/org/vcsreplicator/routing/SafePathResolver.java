@@ -83,6 +83,37 @@ public final class SafePathResolver {
   }
 
   /**
+   * The place a repository takes under another directory, e.g. the consumer's {@code
+   * todelete_path} where a deleted repository is moved before removal: {@code {moz}/a/b} with
+   * {@code {moz} = /repo/hg/mozilla} resolves under {@code /repo/hg/todelete} to {@code
+   * /repo/hg/todelete/a/b}. The wire path is checked as by {@link #resolve(String)}, and the result
+   * must be strictly inside {@code otherRoot}, also after following symbolic links.
+   *
+   * @param otherRoot an absolute directory, never null
+   * @param wirePath never null
+   * @return the normalized path under {@code otherRoot}, never null
+   * @throws IllegalArgumentException when {@code otherRoot} is not absolute
+   * @throws RejectedPathException when the path is unmapped or leaves a root
+   * @throws UncheckedIOException when the filesystem cannot be read
+   */
+  public Path resolveUnder(Path otherRoot, String wirePath) {
+    if (!otherRoot.isAbsolute()) {
+      throw new IllegalArgumentException(otherRoot + " is not an absolute path");
+    }
+    resolve(wirePath); // the repository's own path must be safe before we place it elsewhere
+    Lexical lexical = lexical(wirePath);
+    Path root = otherRoot.normalize();
+    Path target = root.resolve(lexical.root().relativize(lexical.path())).normalize();
+    Path realRoot = realPath(wirePath, root, root);
+    Path real = realPath(wirePath, target, root);
+    if (!isStrictlyInside(target, root) || !isStrictlyInside(real, realRoot)) {
+      throw new PathEscapesRootException(
+          wirePath, real.toString(), root, "through a symbolic link; its real path is " + realRoot);
+    }
+    return target;
+  }
+
+  /**
    * Rules 1–4 for a typed wire path; see {@link #resolve(String)}.
    *
    * @param wirePath never null

@@ -147,4 +147,19 @@ class SafePathResolverTest {
     Files.createSymbolicLink(root.resolve("jump"), other);
     assertThrows(PathEscapesRootException.class, () -> two.resolve("{moz}/jump/x"));
   }
+
+  @Test
+  void resolvesTheSameRepoUnderAnotherRoot() throws IOException {
+    Path todelete = tmp.resolve("todelete");
+    assertEquals(todelete.resolve("a/b"), resolver.resolveUnder(todelete, "{moz}/a/b"));
+    SafePathResolver slash =
+        new SafePathResolver(
+            new PathRewrites(List.of(new PrefixRewrite("{moz}/", root + "/"))));
+    assertEquals(todelete.resolve("a/b"), slash.resolveUnder(todelete, "{moz}/a/b"));
+    assertThrows(PathEscapesRootException.class, () -> resolver.resolveUnder(todelete, "{moz}/../b"));
+    assertThrows(UnmappedPathException.class, () -> resolver.resolveUnder(todelete, "/etc"));
+    Files.createDirectories(todelete);
+    Files.createSymbolicLink(todelete.resolve("a"), outside);
+    assertThrows(PathEscapesRootException.class, () -> resolver.resolveUnder(todelete, "{moz}/a/b"));
+  }
 }
