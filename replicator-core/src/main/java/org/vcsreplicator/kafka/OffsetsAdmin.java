@@ -21,6 +21,9 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
@@ -38,6 +41,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -208,10 +212,43 @@ public final class OffsetsAdmin implements AutoCloseable {
       }
       request.put(new TopicPartition(topic, partition), new OffsetAndMetadata(offset));
     });
-    get(admin.alterConsumerGroupOffsets(group, request, new AlterConsumerGroupOffsetsOptions().timeoutMs(timeoutMs())).all(),
-        "cannot set committed offsets of group " + group + " on topic " + topic
-            + " (only possible while the group has no active members)");
+    String what = "cannot set committed offsets of group " + group + " on topic " + topic;
+    // Kafka refuses offsets from outside while the group has members, with a per-partition error
+    // that does not say so; check first to say it plainly.
+    List<String> members = activeMembers(group, what);
+    if (!members.isEmpty()) {
+      throw new ReplicationLogUnavailableException(what + ": the group has " + members.size()
+          + " active member(s) " + members + "; stop its consumers first");
+    }
+    AlterConsumerGroupOffsetsResult result =
+        admin.alterConsumerGroupOffsets(group, request, new AlterConsumerGroupOffsetsOptions().timeoutMs(timeoutMs()));
+    for (TopicPartition tp : request.keySet()) {
+      get(result.partitionResult(tp), what + " (partition " + tp.partition() + ")");
+    }
+    get(result.all(), what);
     log.info("set committed offsets of group={} topic={} to {}", group, topic, new TreeMap<>(offsets));
+  }
+
+  /** Client id and host of each member of {@code group}; empty when it has none or does not exist. */
+  private List<String> activeMembers(String group, String what) throws ReplicationLogUnavailableException {
+    try {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group),
+          new DescribeConsumerGroupsOptions().timeoutMs(timeoutMs())).describedGroups().get(group)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<String> out = new ArrayList<>();
+      d.members().forEach(m -> out.add(m.clientId() + "@" + m.host().replaceFirst("^/", "")));
+      return out;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return List.of();
+      }
+      throw unavailable(what, e);
+    } catch (TimeoutException e) {
+      throw new ReplicationLogUnavailableException(what + ": no answer from Kafka within " + timeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReplicationLogUnavailableException(what + ": interrupted", e);
+    }
   }
 
   private List<TopicPartition> partitionsOf(String topic) throws ReplicationLogUnavailableException {
@@ -269,17 +306,21 @@ public final class OffsetsAdmin implements AutoCloseable {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      String why = cause instanceof UnknownTopicOrPartitionException
-          ? "the topic or partition does not exist (" + cause.getMessage() + ")"
-          : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-      throw new ReplicationLogUnavailableException(what + ": " + why, cause);
+      throw unavailable(what, e);
     } catch (TimeoutException e) {
       throw new ReplicationLogUnavailableException(what + ": no answer from Kafka within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ReplicationLogUnavailableException(what + ": interrupted", e);
     }
+  }
+
+  private static ReplicationLogUnavailableException unavailable(String what, ExecutionException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String why = cause instanceof UnknownTopicOrPartitionException
+        ? "the topic or partition does not exist (" + cause.getMessage() + ")"
+        : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    return new ReplicationLogUnavailableException(what + ": " + why, cause);
   }
 
   /**

@@ -303,6 +303,10 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
   @Override
   public synchronized void close() {
+    if (cluster == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));
       admin = null;
@@ -310,6 +314,7 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
     closeQuietly(cluster);
     cluster = null;
     brokerRunning = false;
+    log.info("embedded Kafka closed in {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
   @Override

@@ -131,16 +131,19 @@ class EventProducerIT {
     try (EventProducer producer = producer()) {
       assertEquals(new RecordCoordinates(topic, 4, 0), producer.send(topic, 4, new Heartbeat()));
 
+      String address = kafka.bootstrapServers();
       kafka.stopBroker();
       assertFailsInTime(() -> producer.send(topic, 4, new Heartbeat()));
 
       kafka.restartBroker();
+      assertEquals(address, kafka.bootstrapServers());
       // The failed write may or may not have reached the log; what matters is that the same
       // producer writes again without being rebuilt.
       RecordCoordinates after = retryUntilWritten(() -> producer.send(topic, 4, Events.oneOfEachKind().get(2)));
       assertEquals(4, after.partition());
     }
     List<EmbeddedKafka.StoredRecord> stored = kafka.readAll(topic);
+    assertEquals(new RecordCoordinates(topic, 4, 0), stored.get(0).coordinates(), "log survives the restart");
     assertEquals(Events.oneOfEachKind().get(2), stored.get(stored.size() - 1).message().event());
   }
 
