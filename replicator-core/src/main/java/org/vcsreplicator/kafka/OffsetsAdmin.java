@@ -74,15 +74,14 @@ public final class OffsetsAdmin implements AutoCloseable {
    * An admin for the cluster in {@code config}.
    *
    * @param timeout bound for each request to the cluster, and for reading all the records a
-   *     {@link #lag} call needs; positive
+   *     {@link #lag(Collection, String)} call needs; positive
    * @param clock "now" for lag in seconds
    */
   public OffsetsAdmin(KafkaClientConfig config, Duration timeout, Clock clock) {
     this(Admin.create(adminProperties(config, timeout)), () -> newRecordReader(config, timeout), timeout, clock);
   }
 
-  // visible for testing
-  OffsetsAdmin(Admin admin, Supplier<Consumer<byte[], byte[]>> consumers, Duration timeout, Clock clock) {
+  private OffsetsAdmin(Admin admin, Supplier<Consumer<byte[], byte[]>> consumers, Duration timeout, Clock clock) {
     this.admin = Objects.requireNonNull(admin, "admin");
     this.consumers = Objects.requireNonNull(consumers, "consumers");
     this.timeout = checkTimeout(timeout);
@@ -150,9 +149,9 @@ public final class OffsetsAdmin implements AutoCloseable {
     return committedOffsets(List.of(group), topic, partitions).get(group);
   }
 
-  /** {@link #lag(String, Collection)} for one group. */
-  public List<PartitionLag> lag(String topic, String group) throws ReplicationLogUnavailableException {
-    return lag(topic, List.of(group));
+  /** {@link #lag(Collection, String)} for one group. */
+  public List<PartitionLag> lag(String group, String topic) throws ReplicationLogUnavailableException {
+    return lag(List.of(group), topic);
   }
 
   /**
@@ -168,7 +167,7 @@ public final class OffsetsAdmin implements AutoCloseable {
    * @throws ReplicationLogUnavailableException if the topic does not exist or the cluster does not
    *     answer within the timeout
    */
-  public List<PartitionLag> lag(String topic, Collection<String> groups) throws ReplicationLogUnavailableException {
+  public List<PartitionLag> lag(Collection<String> groups, String topic) throws ReplicationLogUnavailableException {
     List<String> uniqueGroups = List.copyOf(new LinkedHashSet<>(groups));
     SortedMap<Integer, PartitionOffsets> logOffsets = logOffsets(topic);
     List<TopicPartition> partitions = new ArrayList<>();
@@ -213,6 +212,13 @@ public final class OffsetsAdmin implements AutoCloseable {
       request.put(new TopicPartition(topic, partition), new OffsetAndMetadata(offset));
     });
     String what = "cannot set committed offsets of group " + group + " on topic " + topic;
+    List<TopicPartition> existing = partitionsOf(topic);
+    for (TopicPartition tp : request.keySet()) {
+      if (!existing.contains(tp)) {
+        throw new ReplicationLogUnavailableException(
+            what + ": partition " + tp.partition() + " does not exist (the topic has " + existing.size() + ")");
+      }
+    }
     // Kafka refuses offsets from outside while the group has members, with a per-partition error
     // that does not say so; check first to say it plainly.
     List<String> members = activeMembers(group, what);
@@ -231,24 +237,19 @@ public final class OffsetsAdmin implements AutoCloseable {
 
   /** Client id and host of each member of {@code group}; empty when it has none or does not exist. */
   private List<String> activeMembers(String group, String what) throws ReplicationLogUnavailableException {
+    ConsumerGroupDescription d;
     try {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group),
-          new DescribeConsumerGroupsOptions().timeoutMs(timeoutMs())).describedGroups().get(group)
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      List<String> out = new ArrayList<>();
-      d.members().forEach(m -> out.add(m.clientId() + "@" + m.host().replaceFirst("^/", "")));
-      return out;
-    } catch (ExecutionException e) {
+      d = get(admin.describeConsumerGroups(List.of(group), new DescribeConsumerGroupsOptions().timeoutMs(timeoutMs()))
+          .describedGroups().get(group), what);
+    } catch (ReplicationLogUnavailableException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return List.of();
       }
-      throw unavailable(what, e);
-    } catch (TimeoutException e) {
-      throw new ReplicationLogUnavailableException(what + ": no answer from Kafka within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReplicationLogUnavailableException(what + ": interrupted", e);
+      throw e;
     }
+    List<String> out = new ArrayList<>();
+    d.members().forEach(m -> out.add(m.clientId() + "@" + m.host().replaceFirst("^/", "")));
+    return out;
   }
 
   private List<TopicPartition> partitionsOf(String topic) throws ReplicationLogUnavailableException {
@@ -325,7 +326,7 @@ public final class OffsetsAdmin implements AutoCloseable {
 
   /**
    * Reads records at given offsets for their age. Owns one consumer, made on first use; all reads
-   * of one {@link #lag} call share one deadline.
+   * of one {@link #lag(Collection, String)} call share one deadline.
    */
   private final class RecordAges implements AutoCloseable {
     private final String topic;

@@ -90,7 +90,7 @@ class OffsetsAdminIT {
     commitAsMember("mirror-a", topic, Map.of(0, 2L, 1, 3L));
 
     try (OffsetsAdmin admin = offsetsAdmin()) {
-      List<PartitionLag> lags = admin.lag(topic, List.of("mirror-a", "never-committed"));
+      List<PartitionLag> lags = admin.lag(List.of("mirror-a", "never-committed"), topic);
       assertEquals(List.of(
           // oldest unapplied record of partition 0 is offset 2, created at T0 + 2 s
           lag(topic, "mirror-a", 0, 2, 5, 98.25),
@@ -112,7 +112,7 @@ class OffsetsAdminIT {
     commitAsMember("mirror-b", topic, Map.of(0, 2L, 1, 1L));
     try (OffsetsAdmin admin = offsetsAdmin()) {
       assertEquals(List.of(lag(topic, "mirror-b", 0, 2, 2, 0.0), lag(topic, "mirror-b", 1, 1, 1, 0.0)),
-          admin.lag(topic, "mirror-b"));
+          admin.lag("mirror-b", topic));
     }
   }
 
@@ -122,7 +122,7 @@ class OffsetsAdminIT {
     kafka.admin().deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(3))).all().get();
     try (OffsetsAdmin admin = offsetsAdmin()) {
       assertEquals(new PartitionOffsets(topic, 0, 3, 4), admin.logOffsets(topic).get(0));
-      assertEquals(List.of(lag(topic, "fresh", 0, 3, 4, 97.25)), admin.lag(topic, "fresh"));
+      assertEquals(List.of(lag(topic, "fresh", 0, 3, 4, 97.25)), admin.lag("fresh", topic));
     }
   }
 
@@ -137,7 +137,7 @@ class OffsetsAdminIT {
       producer.send(topic, 0, new Heartbeat());
     }
     try (OffsetsAdmin admin = offsetsAdmin()) {
-      assertEquals(List.of(new PartitionLag(topic, "stuck", 0, 0, 2, 2, OptionalDouble.empty())), admin.lag(topic, "stuck"));
+      assertEquals(List.of(new PartitionLag(topic, "stuck", 0, 0, 2, 2, OptionalDouble.empty())), admin.lag("stuck", topic));
     }
   }
 
@@ -152,7 +152,7 @@ class OffsetsAdminIT {
 
       admin.commitOffsets("new-mirror", topic, Map.of(0, 5L, 1, 2L));
       assertEquals(List.of(lag(topic, "new-mirror", 0, 5, 5, 0.0), lag(topic, "new-mirror", 1, 2, 2, 0.0)),
-          admin.lag(topic, "new-mirror"));
+          admin.lag("new-mirror", topic));
       assertEquals(new TreeMap<>(), admin.committedOffsets("no-such-group", topic));
     }
     // A consumer of the group now starts where we put it.
@@ -160,6 +160,18 @@ class OffsetsAdminIT {
       TopicPartition p0 = new TopicPartition(topic, 0);
       consumer.assign(List.of(p0));
       assertEquals(4, consumer.position(p0, TIMEOUT));
+    }
+  }
+
+  @Test
+  void refusesToSetOffsetsOnAPartitionTheTopicDoesNotHave() throws Exception {
+    String topic = topicWith(1, 1);
+    try (OffsetsAdmin admin = offsetsAdmin()) {
+      ReplicationLogUnavailableException e = assertThrows(ReplicationLogUnavailableException.class,
+          () -> admin.commitOffsets("mirror-e", topic, Map.of(2, 0L)));
+      assertEquals("cannot set committed offsets of group mirror-e on topic " + topic
+          + ": partition 2 does not exist (the topic has 2)", e.getMessage());
+      assertEquals(new TreeMap<>(), admin.committedOffsets("mirror-e", topic));
     }
   }
 
@@ -190,13 +202,13 @@ class OffsetsAdminIT {
     kafka.stopBroker();
     try (OffsetsAdmin admin = new OffsetsAdmin(kafka.clientConfig(), Duration.ofMillis(1000), READER_CLOCK)) {
       long t0 = System.nanoTime();
-      assertThrows(ReplicationLogUnavailableException.class, () -> admin.lag(topic, "mirror-d"));
+      assertThrows(ReplicationLogUnavailableException.class, () -> admin.lag("mirror-d", topic));
       assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "lag() with the broker down took too long");
     }
     kafka.restartBroker();
     commitAsMember("mirror-d", topic, Map.of(0, 2L));
     try (OffsetsAdmin admin = offsetsAdmin()) {
-      assertEquals(List.of(lag(topic, "mirror-d", 0, 2, 3, 98.25)), admin.lag(topic, "mirror-d"));
+      assertEquals(List.of(lag(topic, "mirror-d", 0, 2, 3, 98.25)), admin.lag("mirror-d", topic));
     }
   }
 
@@ -205,7 +217,7 @@ class OffsetsAdminIT {
     String topic = kafka.uniqueTopic("missing");
     try (OffsetsAdmin admin = offsetsAdmin()) {
       ReplicationLogUnavailableException e =
-          assertThrows(ReplicationLogUnavailableException.class, () -> admin.lag(topic, "any"));
+          assertThrows(ReplicationLogUnavailableException.class, () -> admin.lag("any", topic));
       assertTrue(e.getMessage().contains("cannot describe topic " + topic + ": the topic or partition does not exist"),
           e.getMessage());
     }
