@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.vcsreplicator.config.KafkaConnection;
 
 /**
  * How to reach the Kafka cluster: bootstrap servers, a client id, and any further client settings
@@ -47,6 +48,19 @@ public record KafkaClientConfig(List<String> bootstrapServers, String clientId, 
   /** Config from a list of servers, a client id and extra client properties (may be empty). */
   public static KafkaClientConfig of(List<String> bootstrapServers, String clientId, Map<String, String> properties) {
     return new KafkaClientConfig(bootstrapServers, clientId, properties);
+  }
+
+  /**
+   * The client settings of a config file's section ({@code hosts}, {@code client_id} and the
+   * {@code kafka.*} pass-through settings); the connect timeout bounds socket set-up.
+   */
+  public static KafkaClientConfig from(KafkaConnection connection) {
+    Map<String, String> extra = new HashMap<>(connection.clientProperties());
+    long connectMillis = connection.connectTimeout().toMillis();
+    extra.putIfAbsent(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(10_000L, connectMillis)));
+    extra.putIfAbsent(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Long.toString(connectMillis));
+    return new KafkaClientConfig(connection.bootstrapServers(), connection.clientId(), extra);
   }
 
   /** Config from a comma-separated server list ({@code "h1:9092,h2:9092"}) and a client id. */
