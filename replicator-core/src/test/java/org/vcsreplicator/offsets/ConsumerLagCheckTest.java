@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The consumer lag check's lines and statuses, after test-check-consumer-lag.t: an 8-partition
  * topic, one record on partitions 0 and 2.
  *
- * @see org.vcsreplicator.cli.CheckLagCommandIT the same cases through the real broker
+ * @see org.vcsreplicator.cli.LagCommandsIT the same cases through the real broker
  */
 class ConsumerLagCheckTest {
 
