@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.vcsreplicator.codec.UndecodableRecordException;
+import org.vcsreplicator.codec.WireCodec;
 import org.vcsreplicator.message.NodeId;
 
 /**
@@ -138,6 +140,17 @@ class ReplicatedDataCodecTest {
         assertMalformed("neither an integer nor null", "a2" + heads + "4c" + hex("last_push_id") + "61" + "31");
         assertMalformed("out of range", "a2" + heads + "4c" + hex("last_push_id") + "1bffffffffffffffff");
         assertMalformed("not valid CBOR", "a2" + heads.substring(0, 20));
+    }
+
+    @Test
+    void aHeadThatIsNot40HexNeverReachesTheFile() {
+        // The original refused such heads when writing (a permanent error); here the event
+        // decoder already refuses them, so ReplicatedData can only hold valid nodes.
+        String json = "{\"_created\": 1.0, \"heads\": [\"77538e1ce4be\"], \"last_push_id\": 1, "
+                + "\"name\": \"hg-heads-1\", \"path\": \"{moz}/mozilla-central\"}";
+        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
+                () -> WireCodec.decode(("1\n" + json).getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("77538e1ce4be"), e.getMessage());
     }
 
     private static void assertMalformed(String expected, String hexBytes) {
