@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,7 +142,7 @@ class ServedHeadsHgwebIT {
             // closed: an error instead of unreplicated changesets.
             Files.write(ReplicatedDataFile.path(repo), new byte[] {'x', 'y', 'z'});
             Files.setLastModifiedTime(ReplicatedDataFile.path(repo),
-                    java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+                    FileTime.from(Instant.now().plusSeconds(60)));
             HttpResponse<String> response = web.get("json-rev/" + c0.hex());
             assertEquals(403, response.statusCode(), response.body());
             assertTrue(response.body().contains("malformed CBOR in " + ReplicatedDataFile.path(repo)), response.body());
@@ -173,7 +176,7 @@ class ServedHeadsHgwebIT {
 
     private static NodeId commit(String message, String... extra) throws Exception {
         Files.writeString(repo.resolve(message), message + "\n");
-        List<String> args = new java.util.ArrayList<>(List.of("commit", "-q", "-A", "-m", message,
+        List<String> args = new ArrayList<>(List.of("commit", "-q", "-A", "-m", message,
                 "--config", "ui.username=test"));
         args.addAll(List.of(extra));
         ok(hg.run(repo, args));
