@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Renders pending records as the original's {@code --dump} printed them (ORIGINAL-BEHAVIOURS
  * X8): a block-style YAML list of the full payloads, keys sorted, {@code []} when empty, in
  * PyYAML's {@code safe_dump(default_flow_style=False)} style (single-quoted strings where needed,
- * non-ASCII escaped). SnakeYAML, the engine under jackson-dataformat-yaml, is a port of PyYAML's
+ * non-ASCII escaped, though with lower-case hex digits where PyYAML writes upper case: {@code
+ * \u306b}, the same string to any YAML reader). SnakeYAML, the engine under jackson-dataformat-yaml, is a port of PyYAML's
  * emitter, so driving it directly gives the same text; Jackson's own generator would quote
  * differently.
  *
@@ -51,7 +54,25 @@ public final class DumpYaml {
     options.setAllowUnicode(false);
     options.setIndent(2);
     options.setWidth(80);
-    return new Yaml(options);
+    return new Yaml(new PyYamlRepresenter(options), options);
+  }
+
+  /**
+   * Two choices where SnakeYAML's representer differs from PyYAML's: PyYAML leaves every string's
+   * style to the emitter (which single-quotes a multi-line string, where SnakeYAML would pick a
+   * literal block), and writes floats as Python's {@code repr} does.
+   */
+  private static final class PyYamlRepresenter extends Representer {
+    PyYamlRepresenter(DumperOptions options) {
+      super(options);
+      // PyYAML never writes a multi-line plain scalar: single quotes, or double when it must.
+      this.representers.put(String.class, data -> representScalar(Tag.STR, (String) data,
+          ((String) data).indexOf('\n') >= 0 || ((String) data).indexOf('\r') >= 0
+              ? DumperOptions.ScalarStyle.SINGLE_QUOTED
+              : DumperOptions.ScalarStyle.PLAIN));
+      this.representers.put(java.math.BigDecimal.class,
+          data -> representScalar(Tag.FLOAT, data.toString().replace('E', 'e'), DumperOptions.ScalarStyle.PLAIN));
+    }
   }
 
   private static Map<String, Object> undecodable(PendingRecord record) {
