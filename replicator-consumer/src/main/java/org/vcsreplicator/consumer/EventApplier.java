@@ -362,7 +362,7 @@ public final class EventApplier implements EventHandler {
 
   // ---------------------------------------------------------------------------------- delete
 
-  private void delete(RepoLocation where, RepoDelete e) throws IOException {
+  private void delete(RepoLocation where, RepoDelete e) throws IOException, ApplyException {
     Path repo = where.repo();
     if (settings.backup()) {
       log.info("node is a backup; ignoring delete for {}", repo);
@@ -372,9 +372,11 @@ public final class EventApplier implements EventHandler {
       log.info("delete message received for path that does not exist: {}", repo);
       return;
     }
-    Path destination = settings.todeletePath().resolve(where.relativePath().toString()).normalize();
-    if (!destination.startsWith(settings.todeletePath().normalize())) {
-      throw new IllegalStateException("todelete destination " + destination + " escapes " + settings.todeletePath());
+    Path destination;
+    try {
+      destination = routes.locateUnder(settings.todeletePath(), e.path());
+    } catch (RepoLocationException rejected) {
+      throw ApplyException.permanent(rejected.getMessage());
     }
     log.debug("deleting repo at {}", repo);
     log.debug("moving {} to {}", repo, destination);

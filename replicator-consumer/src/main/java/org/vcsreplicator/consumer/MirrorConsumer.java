@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vcsreplicator.codec.UndecodableRecordException;
 import org.vcsreplicator.codec.WireCodec;
+import org.vcsreplicator.config.RetrySettings;
 import org.vcsreplicator.message.Event;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
@@ -107,7 +108,7 @@ public final class MirrorConsumer {
    * @param clock for deadlines
    */
   public MirrorConsumer(Consumer<byte[], byte[]> kafka, String topic, String group, EventHandler handler,
-      RetryPolicy retryPolicy, StopSignal stop, Runnable abortInFlight, OperatorCommands commands, Clock clock) {
+      RetrySettings retryPolicy, StopSignal stop, Runnable abortInFlight, OperatorCommands commands, Clock clock) {
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.group = Objects.requireNonNull(group, "group");

@@ -1,5 +1,6 @@
 package org.vcsreplicator.consumer;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.vcsreplicator.message.WirePath;
 
@@ -29,4 +30,16 @@ public interface MirrorRoutes {
    *     for the event)
    */
   RepoLocation locate(WirePath repo) throws RepoLocationException;
+
+  /**
+   * The repository's place below another root of this mirror, e.g. {@code todelete_path} where a
+   * deleted repository is moved before removal: {@code {moz}/a/b} becomes {@code OTHER/a/b}.
+   * Checked like {@link #locate}, and the result must stay strictly inside {@code otherRoot}.
+   *
+   * @param otherRoot an absolute directory, never null
+   * @param repo never null
+   * @return never null
+   * @throws RepoLocationException when the path cannot be placed there
+   */
+  Path locateUnder(Path otherRoot, WirePath repo) throws RepoLocationException;
 }

@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vcsreplicator.config.RetrySettings;
 
 /**
  * The single place where transient failures are retried: runs an attempt, and while it ends in
- * {@link Outcome.TransientFailure} and the {@link RetryPolicy} allows, pauses ({@code 2, 4, 8, …}
+ * {@link Outcome.TransientFailure} and the {@link RetrySettings} allow, pauses ({@code 2, 4, 8, …}
  * seconds by default) and tries again. A transient failure that outlives its retries becomes a
  * {@link Outcome.PermanentFailure} whose reason says so, the way the original's log says {@code
  * failed after 6 attempts} or {@code failed (retries disabled)}.
@@ -20,10 +21,10 @@ import org.slf4j.LoggerFactory;
 final class Retrier {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLog.NAME);
 
-  private final RetryPolicy policy;
+  private final RetrySettings policy;
   private final Pause pause;
 
-  Retrier(RetryPolicy policy, Pause pause) {
+  Retrier(RetrySettings policy, Pause pause) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.pause = Objects.requireNonNull(pause, "pause");
   }
@@ -42,7 +43,7 @@ final class Retrier {
         return outcome;
       }
       failed++;
-      if (!policy.mayRetryAfter(failed)) {
+      if (failed > policy.maxRetries()) {
         return Outcome.permanentFailure(policy.maxRetries() == 0
             ? "failed (retries disabled): " + t.reason()
             : "failed after " + failed + " attempts: " + t.reason());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vcsreplicator.codec.WireCodec;
+import org.vcsreplicator.config.RetrySettings;
 import org.vcsreplicator.message.ChangegroupV2;
 import org.vcsreplicator.message.Event;
 import org.vcsreplicator.message.Heartbeat;
@@ -71,7 +72,7 @@ class MirrorConsumerTest {
       handled.add(event);
       return script.isEmpty() ? Outcome.applied() : script.poll();
     };
-    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", handler, RetryPolicy.NONE, stop, () -> { },
+    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", handler, new RetrySettings(0, Duration.ZERO), stop, () -> { },
         OperatorCommands.forConfig("/etc/mercurial/vcsreplicator.ini"), Clock.systemUTC());
   }
 
@@ -204,7 +205,7 @@ class MirrorConsumerTest {
       }
       return Outcome.applied();
     };
-    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", stopping, RetryPolicy.DEFAULT, stop, () -> { },
+    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", stopping, RetrySettings.defaults(), stop, () -> { },
         OperatorCommands.forConfig("c.ini"), Clock.systemUTC());
     assertEquals(MirrorConsumer.Result.STOPPED, consumer.run(all()));
     assertEquals(2, handled.size());
@@ -222,7 +223,7 @@ class MirrorConsumerTest {
       handled.add(event);
       return script.isEmpty() ? Outcome.applied() : script.poll();
     };
-    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", handler, new RetryPolicy(2, Duration.ZERO), stop, () -> { },
+    consumer = new MirrorConsumer(kafka, TOPIC, "ttest", handler, new RetrySettings(2, Duration.ZERO), stop, () -> { },
         OperatorCommands.forConfig("c.ini"), Clock.systemUTC());
     stopWhenIdle();
     assertEquals(MirrorConsumer.Result.STOPPED, consumer.run(all()));

@@ -2,7 +2,6 @@ package org.vcsreplicator.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,42 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.vcsreplicator.config.RetrySettings;
 
-/** Back-off arithmetic and the one retry loop, with a pause that only records. */
-class RetryPolicyTest {
-
-  @Test
-  void defaultWaitsTwoFourEightSixteenThirtyTwoSeconds() {
-    RetryPolicy p = RetryPolicy.DEFAULT;
-    List<Long> delays = new ArrayList<>();
-    for (int i = 0; i < p.maxRetries(); i++) {
-      delays.add(p.delayBeforeRetry(i).toSeconds());
-    }
-    assertEquals(List.of(2L, 4L, 8L, 16L, 32L), delays);
-    assertTrue(p.mayRetryAfter(5));
-    assertFalse(p.mayRetryAfter(6));
-  }
-
-  @Test
-  void zeroRetriesMeansTheFirstFailureIsFinal() {
-    assertFalse(new RetryPolicy(0, Duration.ofSeconds(2)).mayRetryAfter(1));
-  }
-
-  @Test
-  void rejectsNegativeLimits() {
-    assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(-1, Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(1, Duration.ofSeconds(-1)));
-  }
-
-  @Test
-  void hugeRetryIndexDoesNotOverflow() {
-    assertEquals(Duration.ofSeconds(2).multipliedBy(1L << 30), RetryPolicy.DEFAULT.delayBeforeRetry(1000));
-  }
+/** The one retry loop, with a pause that only records (back-off arithmetic: RetrySettingsTest in core). */
+class RetrierTest {
 
   @Test
   void retriesTransientFailuresWithGrowingPauses() {
     List<Duration> pauses = new ArrayList<>();
-    Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofSeconds(1)), d -> pauses.add(d));
+    Retrier retrier = new Retrier(new RetrySettings(3, Duration.ofSeconds(1)), d -> pauses.add(d));
     AtomicInteger attempts = new AtomicInteger();
     Outcome outcome = retrier.run("x", () ->
         attempts.incrementAndGet() < 3 ? Outcome.transientFailure("lock held") : Outcome.applied());
@@ -57,7 +29,7 @@ class RetryPolicyTest {
   @Test
   void transientFailureOutlivingItsRetriesBecomesPermanent() {
     List<Duration> pauses = new ArrayList<>();
-    Retrier retrier = new Retrier(RetryPolicy.DEFAULT, d -> pauses.add(d));
+    Retrier retrier = new Retrier(RetrySettings.defaults(), d -> pauses.add(d));
     AtomicInteger attempts = new AtomicInteger();
     Outcome outcome = retrier.run("x", () -> {
       attempts.incrementAndGet();
@@ -65,12 +37,12 @@ class RetryPolicyTest {
     });
     assertEquals(new Outcome.PermanentFailure("failed after 6 attempts: master unreachable"), outcome);
     assertEquals(6, attempts.get());
-    assertEquals(5, pauses.size());
+    assertEquals(List.of(2L, 4L, 8L, 16L, 32L), pauses.stream().map(Duration::toSeconds).toList());
   }
 
   @Test
   void withRetriesDisabledTheFirstTransientFailureIsFinal() {
-    Retrier retrier = new Retrier(RetryPolicy.NONE, d -> {
+    Retrier retrier = new Retrier(new RetrySettings(0, Duration.ZERO), d -> {
       throw new AssertionError("must not pause");
     });
     assertEquals(new Outcome.PermanentFailure("failed (retries disabled): boom"),
@@ -80,7 +52,7 @@ class RetryPolicyTest {
   @Test
   void permanentFailureIsNotRetried() {
     AtomicInteger attempts = new AtomicInteger();
-    Retrier retrier = new Retrier(RetryPolicy.DEFAULT, d -> true);
+    Retrier retrier = new Retrier(RetrySettings.defaults(), d -> true);
     Outcome outcome = retrier.run("x", () -> {
       attempts.incrementAndGet();
       return Outcome.permanentFailure("repo missing");
@@ -91,7 +63,7 @@ class RetryPolicyTest {
 
   @Test
   void stopDuringPauseReturnsTheTransientFailure() {
-    Retrier retrier = new Retrier(RetryPolicy.DEFAULT, d -> false);
+    Retrier retrier = new Retrier(RetrySettings.defaults(), d -> false);
     assertEquals(new Outcome.TransientFailure("lock"), retrier.run("x", () -> Outcome.transientFailure("lock")));
   }
 
