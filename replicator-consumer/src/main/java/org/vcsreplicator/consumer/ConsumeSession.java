@@ -13,6 +13,7 @@ import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.kafka.KafkaClientConfig;
 
 /**
  * Everything one {@code consume} invocation needs, built from the mirror's settings: the Kafka
@@ -69,7 +70,8 @@ public final class ConsumeSession implements AutoCloseable {
    */
   public static Properties consumerProperties(ConsumerSettings settings) {
     Properties p = new Properties();
-    p.putAll(settings.kafka().clientConfig());
+    // Connection, client id, pass-through TLS/SASL settings and the connect timeout.
+    p.putAll(KafkaClientConfig.from(settings.kafka()).toClientProperties());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
     // SPEC rule 2: offsets move only when the loop commits after applying.
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
