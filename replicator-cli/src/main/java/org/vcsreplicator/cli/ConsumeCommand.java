@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vcsreplicator.codec.UndecodableRecordException;
@@ -100,7 +101,7 @@ final class ConsumeCommand implements Callable<Integer> {
         return skip(session, only, start, out);
       }
       return consume(session, only, start);
-    } catch (HgUnavailableException | IllegalArgumentException | IllegalStateException e) {
+    } catch (HgUnavailableException | KafkaException | IllegalArgumentException | IllegalStateException e) {
       err.println("vcsreplicator: " + e.getMessage());
       err.flush();
       return 1;

@@ -122,6 +122,50 @@ class ConsumeCommandIT {
     assertTrue(run("consume", config, "--dump").out().contains("name: hg-repo-init-2"), "still pending");
   }
 
+  /** A real SIGTERM to a daemon in its own JVM, as supervisord sends it (test-consumer-daemon-restart.t). */
+  @Test
+  void sigtermStopsTheDaemonGracefully() throws Exception {
+    String topic = kafka.createUniqueTopic("pushdata", 8);
+    String config = ini(topic).toString();
+    try (EventProducer producer = new EventProducer(kafka.clientConfig("master"), Duration.ofSeconds(30),
+        Clock.systemUTC())) {
+      producer.send(topic, 2, new RepoInitV2(WirePath.of("{moz}/mozilla-central"), true));
+    }
+    Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "consume", config, "--partition", "2")
+        .redirectErrorStream(true) // the test class path's logback-test.xml logs to stdout
+        .start();
+    StringBuffer log = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream()))) {
+        in.lines().forEach(l -> log.append(l).append('\n'));
+      } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+        // the process ended
+      }
+    });
+    reader.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!log.toString().contains("created Mercurial repository: ")) {
+        assertTrue(daemon.isAlive() && System.nanoTime() < deadline, "daemon did not apply the init: " + log);
+        Thread.sleep(20);
+      }
+      // Process.destroy() would also send SIGTERM, but it closes our end of the output pipe.
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor());
+      assertTrue(daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      reader.join(10_000);
+      assertEquals(0, daemon.exitValue(), log.toString());
+      String text = log.toString();
+      assertTrue(text.contains("vcsreplicator.consumer starting consumer for topic=" + topic + " group=ttest partitions=[2]"), text);
+      int signal = text.indexOf("vcsreplicator.consumer received signal 15");
+      int exiting = text.indexOf("vcsreplicator.consumer exiting from main consume loop");
+      int graceful = text.indexOf("vcsreplicator.consumer process exiting gracefully");
+      assertTrue(signal > 0 && exiting > signal && graceful > exiting, text);
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
+
   @Test
   void badConfigStopsWithOneLineNamingTheKey() throws Exception {
     Path config = Files.writeString(tmp.resolve("bad.ini"), "[consumer]\nhosts = localhost:1\nclient_id = x\ntopic = t\n");
