@@ -81,31 +81,40 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     Optional<Integer> only = Optional.ofNullable(partition);
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
-    try (ConsumeSession session = ConsumeSession.open(settings, config.toString());
-         SignalStop signals = SignalStop.install(log, session::stop)) {
-      if (waitForNoLag) {
-        return session.pendingRecords().waitForNoLag(only, session.stopSignal()) ? 0 : 1;
+    try (ConsumeSession session = ConsumeSession.open(settings, config.toString())) {
+      SignalStop signals = SignalStop.install(log, session::stop);
+      try {
+        return run(session, only, start, out);
+      } finally {
+        signals.close();
       }
-      if (waitForN != null) {
-        session.pendingRecords().waitForN(only, start, waitForN, session.stopSignal(),
-            r -> out.println("got a " + display(r) + " message"));
-        out.flush();
-        return 0;
-      }
-      if (dump) {
-        out.println(DumpYaml.render(session.pendingRecords().dump(only, start)));
-        out.flush();
-        return 0;
-      }
-      if (skip) {
-        return skip(session, only, start, out);
-      }
-      return consume(session, only, start);
     } catch (HgUnavailableException | KafkaException | IllegalArgumentException | IllegalStateException e) {
       err.println("vcsreplicator: " + e.getMessage());
       err.flush();
       return 1;
     }
+  }
+
+  private int run(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out)
+      throws HgUnavailableException {
+    if (waitForNoLag) {
+      return session.pendingRecords().waitForNoLag(only, session.stopSignal()) ? 0 : 1;
+    }
+    if (waitForN != null) {
+      session.pendingRecords().waitForN(only, start, waitForN, session.stopSignal(),
+          r -> out.println("got a " + display(r) + " message"));
+      out.flush();
+      return 0;
+    }
+    if (dump) {
+      out.println(DumpYaml.render(session.pendingRecords().dump(only, start)));
+      out.flush();
+      return 0;
+    }
+    if (skip) {
+      return skip(session, only, start, out);
+    }
+    return consume(session, only, start);
   }
 
   private int consume(ConsumeSession session, Optional<Integer> only, OptionalLong start)

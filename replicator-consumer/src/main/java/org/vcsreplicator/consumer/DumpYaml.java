@@ -3,7 +3,6 @@ package org.vcsreplicator.consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +87,7 @@ public final class DumpYaml {
   static Object toPlain(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> sorted = new TreeMap<>(DumpYaml::compareCodePoints);
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : node.properties()) {
         sorted.put(f.getKey(), toPlain(f.getValue()));
       }
       return new LinkedHashMap<>(sorted);
