@@ -138,6 +138,20 @@ public final class MirrorConsumer {
    * @throws IllegalArgumentException when the topic or partition does not exist
    */
   public Result run(Options options) {
+    try {
+      Result result = consume(options);
+      if (result != null) {
+        return result;
+      }
+    } catch (WakeupException e) {
+      // stop() woke a blocking call (a poll, or the start-up's metadata and offset lookups).
+    }
+    log.info("exiting from main consume loop");
+    return Result.STOPPED;
+  }
+
+  /** The loop itself; null when it ended because a stop was requested. */
+  private Result consume(Options options) {
     TopicAssignment assignment =
         TopicAssignment.assign(kafka, topic, options.partition(), options.startFrom(), clock);
     if (!options.onetime()) {
@@ -145,35 +159,30 @@ public final class MirrorConsumer {
           topic, group, TopicAssignment.describe(options.partition()));
     }
     Instant onetimeDeadline = clock.instant().plus(ONETIME_FETCH_LIMIT);
-    try {
-      while (!stop.isRequested()) {
-        if (options.onetime() && assignment.pending(kafka).isEmpty()) {
-          return Result.NOTHING_PENDING;
+    while (!stop.isRequested()) {
+      if (options.onetime() && assignment.pending(kafka).isEmpty()) {
+        return Result.NOTHING_PENDING;
+      }
+      ConsumerRecords<byte[], byte[]> records = kafka.poll(options.pollTimeout());
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        Step step = process(record);
+        if (step == Step.FAILED) {
+          log.error("exiting main consume loop with error");
+          return Result.FAILED;
         }
-        ConsumerRecords<byte[], byte[]> records = kafka.poll(options.pollTimeout());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          Step step = process(record);
-          if (step == Step.FAILED) {
-            log.error("exiting main consume loop with error");
-            return Result.FAILED;
-          }
-          if (step == Step.ABANDONED || stop.isRequested()) {
-            break;
-          }
-          if (options.onetime()) {
-            return Result.PROCESSED_ONE;
-          }
+        if (step == Step.ABANDONED || stop.isRequested()) {
+          break;
         }
-        if (options.onetime() && records.isEmpty() && !clock.instant().isBefore(onetimeDeadline)) {
-          log.warn("a record is pending but none arrived within {}s; giving up", ONETIME_FETCH_LIMIT.toSeconds());
-          return Result.NOTHING_PENDING;
+        if (options.onetime()) {
+          return Result.PROCESSED_ONE;
         }
       }
-    } catch (WakeupException e) {
-      // stop() woke a waiting poll: the normal way out.
+      if (options.onetime() && records.isEmpty() && !clock.instant().isBefore(onetimeDeadline)) {
+        log.warn("a record is pending but none arrived within {}s; giving up", ONETIME_FETCH_LIMIT.toSeconds());
+        return Result.NOTHING_PENDING;
+      }
     }
-    log.info("exiting from main consume loop");
-    return Result.STOPPED;
+    return null;
   }
 
   private enum Step { COMMITTED, ABANDONED, FAILED }
