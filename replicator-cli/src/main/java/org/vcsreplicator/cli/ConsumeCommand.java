@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
  * names and meaning of the original's {@code vcsreplicator-consumer CONFIG}. Thin: parse, load the
  * settings, call {@link ConsumeSession}, print, return the exit code.
  */
-@Command(name = "consume",
+@Command(name = "consume", mixinStandardHelpOptions = true,
     description = {
         "Mirror consumer: apply the replication log to this mirror's repositories, committing each "
             + "event only after it is applied. Without flags it runs until SIGTERM/SIGINT, or exits 1 "
