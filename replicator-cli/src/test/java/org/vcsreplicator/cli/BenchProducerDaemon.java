@@ -1,17 +1,14 @@
 package org.vcsreplicator.cli;
 
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import org.vcsreplicator.message.WirePath;
+import java.util.List;
+import org.vcsreplicator.routing.PartitionMap;
+import org.vcsreplicator.routing.PrefixRewrite;
+import org.vcsreplicator.routing.ProducerPathRewrites;
 import org.vcsreplicator.producer.HookServer;
 import org.vcsreplicator.producer.RepoRouter;
 import org.vcsreplicator.producer.ReplicationHooks;
@@ -23,28 +20,9 @@ import org.vcsreplicator.producer.ReplicationHooks;
 public final class BenchProducerDaemon {
   public static void main(String[] args) throws Exception {
     String root = args[0].endsWith("/") ? args[0] : args[0] + "/";
-    RepoRouter router = new RepoRouter() {
-      @Override
-      public Optional<Route> route(Path repo) {
-        String p = repo.toString();
-        if (!p.toLowerCase().startsWith(root.toLowerCase())) {
-          return Optional.empty();
-        }
-        String wire = "{moz}/" + p.substring(root.length());
-        try {
-          byte[] md5 = MessageDigest.getInstance("MD5").digest(wire.getBytes(StandardCharsets.UTF_8));
-          int part = new BigInteger(1, md5).mod(BigInteger.valueOf(8)).intValue();
-          return Optional.of(new Route(WirePath.of(wire), part));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-
-      @Override
-      public SortedSet<Integer> partitions() {
-        return new TreeSet<>(java.util.List.of(0, 1, 2, 3, 4, 5, 6, 7));
-      }
-    };
+    RepoRouter router = RepoRouter.of(
+        new ProducerPathRewrites(List.of(new PrefixRewrite(root, "{moz}/"))),
+        new PartitionMap(List.of(PartitionMap.Entry.parse("main", "0,1,2,3,4,5,6,7:.*"))));
     Map<String, Object> kafka = Map.of("bootstrap.servers", args[1], "acks", "all", "linger.ms", "0",
         "max.block.ms", "5000", "request.timeout.ms", "5000", "delivery.timeout.ms", "10000");
     var replicationLog = new KafkaReplicationLog(kafka, "pushdata", Duration.ofSeconds(5), Clock.systemUTC());

@@ -117,7 +117,11 @@ public final class HookServer implements AutoCloseable {
 
   private void serve(SocketChannel client) {
     try (client) {
-      HookReply reply = replyTo(client);
+      byte[] line = readLine(client);
+      if (line == null) {
+        return; // connected and closed without a word: a liveness probe (see someoneListens)
+      }
+      HookReply reply = replyTo(line);
       ByteBuffer out = ByteBuffer.wrap(HookProtocol.formatReply(reply));
       while (out.hasRemaining()) {
         client.write(out);
@@ -128,8 +132,7 @@ public final class HookServer implements AutoCloseable {
     }
   }
 
-  private HookReply replyTo(SocketChannel client) throws IOException {
-    byte[] line = readLine(client);
+  private HookReply replyTo(byte[] line) {
     HookRequest request;
     try {
       request = HookProtocol.parseRequest(line);
@@ -145,6 +148,7 @@ public final class HookServer implements AutoCloseable {
     }
   }
 
+  /** The request line without its newline; null when the peer closed without sending anything. */
   private static byte[] readLine(SocketChannel client) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
     ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -152,7 +156,7 @@ public final class HookServer implements AutoCloseable {
       buf.clear();
       int n = client.read(buf);
       if (n < 0) {
-        return line.toByteArray();
+        return line.size() == 0 ? null : line.toByteArray();
       }
       byte[] a = buf.array();
       for (int i = 0; i < n; i++) {

@@ -52,8 +52,6 @@ public final class ReplicationHooks implements HookHandler {
   // Lines the pushing user sees; quoted by the original's tests and operators' runbooks.
   static final String UNAVAILABLE_AT_OPEN = "replication log not available; all writes disabled";
   static final String UNAVAILABLE_AT_CLOSE = "replication log not available; cannot close transaction";
-  static final String NOT_CONFIGURED = "repository path not configured for replication";
-  static final String NOT_CONFIGURED_HINT = "add entry to [replicationpathrewrites]";
   static final String RECORDED_INIT = "(recorded repository creation in replication log)";
 
   private final RepoRouter router;
@@ -83,28 +81,32 @@ public final class ReplicationHooks implements HookHandler {
   }
 
   private HookReply heartbeat(Path root, String hook, String unavailable) {
-    Optional<Route> route = router.route(root);
-    if (route.isEmpty()) {
-      return notConfigured(root);
+    Route route;
+    try {
+      route = router.route(root);
+    } catch (RepoNotReplicatedException e) {
+      return notReplicated(e);
     }
     try {
-      replicationLog.write(route.get().partition(), new Heartbeat());
+      replicationLog.write(route.partition(), new Heartbeat());
       return HookReply.allow();
     } catch (ReplicationLogException e) {
-      log.warn("refused {} of repo={} partition={}: {}", hook, route.get().path(), route.get().partition(), e.getMessage());
+      log.warn("refused {} of repo={} partition={}: {}", hook, route.path(), route.partition(), e.getMessage());
       return HookReply.refuse(unavailable);
     }
   }
 
   private HookReply publish(Publish publish) {
-    Optional<Route> route = router.route(publish.root());
-    if (route.isEmpty()) {
+    Route route;
+    try {
+      route = router.route(publish.root());
+    } catch (RepoNotReplicatedException e) {
       // pretxnopen refused such a repo already; only a config change in between gets here.
       return HookReply.refuse(List.of(), List.of(
-          "replication log write skipped: " + NOT_CONFIGURED + ": " + publish.root()));
+          "replication log write skipped: " + e.getMessage() + ": " + publish.root()));
     }
-    WirePath path = route.get().path();
-    int partition = route.get().partition();
+    WirePath path = route.path();
+    int partition = route.partition();
     List<String> status = new ArrayList<>();
     for (Event event : eventsFor(path, publish.changes())) {
       Instant start = clock.instant();
@@ -125,11 +127,13 @@ public final class ReplicationHooks implements HookHandler {
   }
 
   private HookReply initCheck(InitCheck check) {
-    if (router.route(check.path()).isEmpty()) {
-      return notConfigured(check.path());
+    try {
+      router.route(check.path());
+    } catch (RepoNotReplicatedException e) {
+      return notReplicated(e);
     }
     // The original checks the log before creating the repo, on the lowest mapped partition.
-    int partition = router.partitions().first();
+    int partition = router.lowestPartition();
     try {
       replicationLog.write(partition, new Heartbeat());
       return HookReply.allow();
@@ -140,26 +144,28 @@ public final class ReplicationHooks implements HookHandler {
   }
 
   private HookReply initDone(InitDone done) {
-    Optional<Route> route = router.route(done.path());
-    if (route.isEmpty()) {
-      return notConfigured(done.path());
-    }
-    Event event = new RepoInitV2(route.get().path(), done.requirements().contains("generaldelta"));
+    Route route;
     try {
-      replicationLog.write(route.get().partition(), event);
+      route = router.route(done.path());
+    } catch (RepoNotReplicatedException e) {
+      return notReplicated(e);
+    }
+    Event event = new RepoInitV2(route.path(), done.requirements().contains("generaldelta"));
+    try {
+      replicationLog.write(route.partition(), event);
     } catch (ReplicationLogException e) {
       log.error("repo={} partition={}: repository created but hg-repo-init-2 not written: {}",
-          route.get().path(), route.get().partition(), e.getMessage());
+          route.path(), route.partition(), e.getMessage());
       return HookReply.refuse(List.of(), List.of(
           "repository created but not recorded in the replication log: " + e.getMessage()));
     }
-    log.info("repo={} partition={} wrote {}", route.get().path(), route.get().partition(), event.kind().wireName());
+    log.info("repo={} partition={} wrote {}", route.path(), route.partition(), event.kind().wireName());
     return HookReply.allow(RECORDED_INIT);
   }
 
-  private HookReply notConfigured(Path path) {
-    log.warn("refused hook for {}: no [replicationpathrewrites] entry matches", path);
-    return HookReply.abort(NOT_CONFIGURED, NOT_CONFIGURED_HINT);
+  private static HookReply notReplicated(RepoNotReplicatedException e) {
+    log.warn("refused hook for {}: {}", e.repo(), e.getMessage());
+    return HookReply.abort(e.getMessage(), e.hint());
   }
 
   /** The events one committed transaction produces, in log order. Pure. */

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.vcsreplicator.message.ChangegroupV2;
 import org.vcsreplicator.message.Heads;
@@ -24,6 +22,9 @@ import org.vcsreplicator.message.Pushkey;
 import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.WirePath;
 import org.vcsreplicator.producer.FakeReplicationLog.Written;
+import org.vcsreplicator.routing.PartitionMap;
+import org.vcsreplicator.routing.PrefixRewrite;
+import org.vcsreplicator.routing.ProducerPathRewrites;
 import org.vcsreplicator.producer.TransactionChanges.BookmarkMove;
 import org.vcsreplicator.producer.TransactionChanges.NewChangesets;
 import org.vcsreplicator.producer.TransactionChanges.PhaseMove;
@@ -37,20 +38,11 @@ class ReplicationHooksTest {
   static final Path MC = Path.of("/repo/hg/mozilla/mozilla-central");
   static final WirePath MC_WIRE = WirePath.of("{moz}/mozilla-central");
 
-  /** Routes /repo/hg/mozilla/X to {moz}/X on partition 2; partitions 0..7 exist. */
-  static final RepoRouter ROUTER = new RepoRouter() {
-    @Override
-    public Optional<Route> route(Path repo) {
-      Path root = Path.of("/repo/hg/mozilla");
-      return repo.startsWith(root)
-          ? Optional.of(new Route(WirePath.of("{moz}/" + root.relativize(repo)), 2)) : Optional.empty();
-    }
-
-    @Override
-    public SortedSet<Integer> partitions() {
-      return new TreeSet<>(List.of(7, 0, 3));
-    }
-  };
+  /** /repo/hg/mozilla/X is {moz}/X; everything on partition 2 except the try repo on 4; 0 is the lowest partition. */
+  static final RepoRouter ROUTER = RepoRouter.of(
+      new ProducerPathRewrites(List.of(new PrefixRewrite("/repo/hg/mozilla/", "{moz}/"))),
+      new PartitionMap(List.of(PartitionMap.Entry.parse("0try", "4:\\{moz\\}/try"),
+          PartitionMap.Entry.parse("1main", "2:\\{moz\\}/.*"), PartitionMap.Entry.parse("2never", "0,7:nomatch"))));
 
   final FakeReplicationLog log = new FakeReplicationLog();
   final ReplicationHooks hooks =
@@ -88,6 +80,12 @@ class ReplicationHooksTest {
     HookReply reply = hooks.handle(new HookRequest.TxnClose(MC, "TXN:1"));
     assertFalse(reply.ok());
     assertEquals(List.of("replication log not available; cannot close transaction"), reply.warnings());
+  }
+
+  @Test
+  void routesByPartitionMap() {
+    hooks.handle(new HookRequest.TxnOpen(Path.of("/repo/hg/mozilla/try"), "TXN:1"));
+    assertEquals(List.of(new Written(4, new Heartbeat())), log.written);
   }
 
   @Test
