@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
 import org.vcsreplicator.routing.PartitionMap;
 import org.vcsreplicator.routing.PrefixRewrite;
 import org.vcsreplicator.routing.ProducerPathRewrites;
+import org.vcsreplicator.kafka.EventProducer;
+import org.vcsreplicator.kafka.KafkaClientConfig;
+import org.vcsreplicator.producer.EventProducerLog;
 import org.vcsreplicator.producer.HookServer;
 import org.vcsreplicator.producer.RepoRouter;
 import org.vcsreplicator.producer.ReplicationHooks;
@@ -23,9 +25,8 @@ public final class BenchProducerDaemon {
     RepoRouter router = RepoRouter.of(
         new ProducerPathRewrites(List.of(new PrefixRewrite(root, "{moz}/"))),
         new PartitionMap(List.of(PartitionMap.Entry.parse("main", "0,1,2,3,4,5,6,7:.*"))));
-    Map<String, Object> kafka = Map.of("bootstrap.servers", args[1], "acks", "all", "linger.ms", "0",
-        "max.block.ms", "5000", "request.timeout.ms", "5000", "delivery.timeout.ms", "10000");
-    var replicationLog = new KafkaReplicationLog(kafka, "pushdata", Duration.ofSeconds(5), Clock.systemUTC());
+    var replicationLog = new EventProducerLog(new EventProducer(KafkaClientConfig.of(args[1], "bench"),
+        Duration.ofSeconds(5), Clock.systemUTC()), "pushdata");
     try (HookServer server = HookServer.start(Path.of(args[2]),
         new ReplicationHooks(router, replicationLog, Clock.systemUTC()),
         PosixFilePermissions.fromString("rw-rw-rw-"))) {
