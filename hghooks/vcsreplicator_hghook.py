@@ -111,8 +111,12 @@ def _root(repo):
 
 
 def _served_heads(repo):
+    unfi = repo.unfiltered()
+    # Obsolescence markers added in this process leave the cached hidden set stale: without
+    # this, a prune made on the master would not count as changing the served heads.
+    unfi.invalidatevolatilesets()
     # localrepo.heads() lists heads newest revision first, the order hg-heads-1 carries.
-    return [hex(n) for n in repo.unfiltered().filtered(b'served').heads()]
+    return [hex(n) for n in unfi.filtered(b'served').heads()]
 
 
 def precommit(ui, repo, **kwargs):
