@@ -360,4 +360,20 @@ class ProducerHooksIT {
     List<Event> all = events(2);
     assertEquals(new ChangegroupV2(MC, "serve", 1, NodeId.listOf(refused)), all.get(all.size() - 2));
   }
+
+  @Test
+  void pushIsRefusedWhileTheDaemonIsDown() throws Exception {
+    Path master = initMaster("mozilla-central");
+    Path client = cloneOf(master);
+    commit(client, "foo", "foo\n");
+    stopDaemon();
+
+    Run r = push(client, master);
+
+    assertEquals(255, r.exit(), r.all());
+    assertTrue(r.all().contains("remote: replication log not available; all writes disabled\n"
+        + "remote: (vcsreplicator producer daemon unreachable: "), r.all());
+    assertTrue(r.all().contains("remote: pretxnopen.vcsreplicator hook failed\n"), r.all());
+    assertEquals("", tip(master).replace("0".repeat(40), ""), "master unchanged");
+  }
 }
