@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
     subcommands = {VersionCommand.class, ProducerDaemonCommand.class, ProducerHgrcCommand.class,
+        SendHeartbeatCommand.class, ReplicateHgrcCommand.class, ReplicateSyncCommand.class, ReplicateDeleteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -52,6 +52,7 @@ class ProducerHooksIT {
   Path root;
   Path masterHgrc;
   Path clientHgrc;
+  Path config;
   ProducerDaemonCommand daemon;
   Thread daemonThread;
 
@@ -66,7 +67,7 @@ class ProducerHooksIT {
     topic = kafka.createUniqueTopic("pushdata", 8);
     root = Files.createDirectories(tmp.resolve("repo/hg/mozilla"));
     Path socket = tmp.resolve("producer.sock");
-    Path config = tmp.resolve("producer.ini");
+    config = tmp.resolve("producer.ini");
     Files.writeString(config, String.join("\n",
         "[replicationproducer]",
         "hosts = " + kafka.bootstrapServers(),
@@ -375,5 +376,107 @@ class ProducerHooksIT {
         + "remote: (vcsreplicator producer daemon unreachable: "), r.all());
     assertTrue(r.all().contains("remote: pretxnopen.vcsreplicator hook failed\n"), r.all());
     assertEquals("", tip(master).replace("0".repeat(40), ""), "master unchanged");
+  }
+
+  // ------------------------------------------------------------------ operator commands
+
+  Run cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void sendHeartbeatWritesOneHeartbeatIntoEveryMappedPartition() {
+    Run r = cli("send-heartbeat", config.toString());
+
+    assertEquals(0, r.exit(), r.all());
+    StringBuilder expected = new StringBuilder();
+    for (int p = 0; p < 8; p++) {
+      expected.append("sending heartbeat to partition ").append(p).append('\n');
+    }
+    assertEquals(expected + "wrote heartbeat message into 8 partitions\n", r.out());
+    for (int p = 0; p < 8; p++) {
+      assertEquals(List.of(new Heartbeat()), events(p));
+    }
+  }
+
+  @Test
+  void sendHeartbeatAbortsWhenTheLogIsUnavailable() {
+    kafka.stopBroker();
+
+    Run r = cli("send-heartbeat", config.toString());
+
+    assertEquals(255, r.exit(), r.all());
+    assertEquals("sending heartbeat to partition 0\n", r.out());
+    assertTrue(r.err().startsWith("abort: error sending heartbeat: "), r.err());
+  }
+
+  @Test
+  void replicateHgrcSendsTheContentOrItsAbsence() throws Exception {
+    Path master = initMaster("mozilla-central");
+    Files.writeString(master.resolve(".hg/hgrc"), "[hooks]\ndummy = value\n\n");
+
+    Run r = cli("replicate-hgrc", config.toString(), master.toString());
+
+    assertEquals(0, r.exit(), r.all());
+    assertEquals("recorded hgrc in replication log\n", r.out());
+    Files.delete(master.resolve(".hg/hgrc"));
+    assertEquals(0, cli("replicate-hgrc", config.toString(), master.resolve(".hg").toString()).exit());
+    assertEquals(List.of(new RepoInitV2(MC, true),
+        new org.vcsreplicator.message.HgrcUpdate(MC, java.util.Optional.of("[hooks]\ndummy = value\n\n")),
+        new org.vcsreplicator.message.HgrcUpdate(MC, java.util.Optional.empty())), events(2));
+  }
+
+  @Test
+  void replicateSyncSendsRequirementsHgrcAndHeads() throws Exception {
+    Path master = initMaster("mozilla-central");
+    Files.writeString(master.resolve(".hg/hgrc"), "[hooks]\nfoo = bar\n\n");
+    List<String> requirements = master(master, "debugrequires").out().lines().sorted().toList();
+
+    Run r = cli("replicate-sync", config.toString(), master.toString());
+
+    assertEquals(0, r.exit(), r.all());
+    assertEquals("wrote synchronization message into replication log\n"
+        + "wrote heads synchronization message into replication log\n", r.out());
+    assertEquals(List.of(new RepoInitV2(MC, true),
+        new org.vcsreplicator.message.RepoSyncV2(MC, requirements, java.util.Optional.of("[hooks]\nfoo = bar\n\n"),
+            List.of(NodeId.NULL), false),
+        new Heads(MC, List.of(NodeId.NULL), OptionalLong.empty())), events(2));
+
+    assertEquals(0, cli("replicate-sync", config.toString(), master.toString(), "--bootstrap").exit());
+    Event last = events(2).get(events(2).size() - 1);
+    assertEquals(new org.vcsreplicator.message.RepoSyncV2(MC, requirements,
+        java.util.Optional.of("[hooks]\nfoo = bar\n\n"), List.of(NodeId.NULL), true), last);
+  }
+
+  @Test
+  void replicateDeleteRecordsThenRemovesTheRepo() throws Exception {
+    Path master = initMaster("mozilla-central");
+
+    Run r = cli("replicate-delete", config.toString(), master.toString());
+
+    assertEquals(0, r.exit(), r.all());
+    assertEquals("wrote delete message into replication log\nrepo deleted from local host\n", r.out());
+    assertFalse(Files.exists(master));
+    assertFalse(Files.exists(master.resolveSibling("mozilla-central.todelete")));
+    assertEquals(List.of(new RepoInitV2(MC, true), new org.vcsreplicator.message.RepoDelete(MC)), events(2));
+  }
+
+  @Test
+  void operatorCommandOnAnUnmappedRepoAbortsWithTheHint() throws Exception {
+    Path elsewhere = tmp.resolve("elsewhere");
+    Files.createDirectories(elsewhere);
+    assertEquals(0, hg(clientHgrc, tmp, "init", elsewhere.toString()).exit());
+
+    Run r = cli("replicate-sync", config.toString(), elsewhere.toString());
+
+    assertEquals(255, r.exit());
+    assertEquals("abort: repository path not configured for replication\n"
+        + "(add entry to [replicationpathrewrites])\n", r.err());
   }
 }
