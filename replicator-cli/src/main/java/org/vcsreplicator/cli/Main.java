@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {VersionCommand.class, ProducerDaemonCommand.class, ProducerHgrcCommand.class,
-        SendHeartbeatCommand.class, ReplicateHgrcCommand.class, ReplicateSyncCommand.class, ReplicateDeleteCommand.class,
+    subcommands = {VersionCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class,
+        ProducerDaemonCommand.class, ProducerHgrcCommand.class, SendHeartbeatCommand.class,
+        ReplicateHgrcCommand.class, ReplicateSyncCommand.class, ReplicateDeleteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -28,6 +29,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setUsageHelpAutoWidth(true);
+    cli.setParameterExceptionHandler(new NagiosCheck.UsageErrors(cli.getParameterExceptionHandler()));
     return cli;
   }
 
