@@ -60,11 +60,17 @@ class InstalledArchiveIT {
 
   @Test
   void archiveHoldsLaunchersJarsHgextExamplesAndNoSources() throws IOException {
-    for (String launcher : List.of("vcsreplicator", "vcsreplicator-print-offsets", "check_vcsreplicator_lag")) {
-      assertTrue(Files.isExecutable(home.resolve("bin").resolve(launcher)), launcher);
+    try (Stream<Path> bin = Files.list(home.resolve("bin"))) {
+      List<Path> launchers = bin.collect(Collectors.toList());
+      assertTrue(launchers.contains(home.resolve("bin/vcsreplicator")), launchers.toString());
+      assertTrue(launchers.contains(home.resolve("bin/check_vcsreplicator_lag")), launchers.toString());
+      for (Path launcher : launchers) {
+        assertTrue(Files.isExecutable(launcher), launcher.toString());
+      }
     }
     assertTrue(Files.isRegularFile(home.resolve("lib/replicator-cli.jar")));
     assertTrue(Files.isRegularFile(home.resolve("hgext/vcsreplicator_served.py")));
+    assertTrue(Files.isRegularFile(home.resolve("hghooks/vcsreplicator_hghook.py")));
     assertTrue(Files.isRegularFile(home.resolve("docs/install.md")));
     for (String example : List.of("mirror/vcsreplicator.ini", "mirror/vcsreplicator-pending.ini",
         "master/vcsreplicator-producer.ini", "master/pushdataaggregator-pending.ini",
@@ -94,8 +100,8 @@ class InstalledArchiveIT {
     assertEquals(List.of("vcsreplicator " + VERSION, "kafka-clients " + kafkaClientsVersion(), "hg " + hgVersion()),
         r.out.lines().collect(Collectors.toList()));
     try (Stream<Path> top = Files.list(home)) {
-      assertEquals(List.of("README.md", "bin", "docs", "examples", "hgext", "lib"),
-          top.map(p -> p.getFileName().toString()).filter(n -> !n.equals("hghooks")).sorted().collect(Collectors.toList()),
+      assertEquals(List.of("README.md", "bin", "docs", "examples", "hgext", "hghooks", "lib"),
+          top.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()),
           "running the launcher leaves the installation as unpacked");
     }
   }
@@ -110,6 +116,16 @@ class InstalledArchiveIT {
 
     assertEquals(0, r.exit, r.toString());
     assertTrue(r.out.contains("Usage: vcsreplicator check-lag"), r.toString());
+  }
+
+  @Test
+  void hookSnippetNamesTheInstalledHookModule() throws Exception {
+    Result r = run(List.of(home.resolve("bin/vcsreplicator").toString(), "producer-hgrc"), installedHostEnv());
+
+    assertEquals(0, r.exit, r.toString());
+    Path module = home.resolve("hghooks/vcsreplicator_hghook.py");
+    assertTrue(Files.isRegularFile(module));
+    assertTrue(r.out.contains("pretxnclose.vcsreplicator = python:" + module + ":pretxnclose\n"), r.toString());
   }
 
   @Test
