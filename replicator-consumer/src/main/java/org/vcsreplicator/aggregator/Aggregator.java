@@ -138,6 +138,9 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
     // the status and seeking must fail, not silently jump.
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+    // Windows are read one partition after the other; a fetch left waiting on the previous
+    // partition (the broker holds it up to fetch.max.wait.ms when no data is there) delays the next.
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
     return props;
