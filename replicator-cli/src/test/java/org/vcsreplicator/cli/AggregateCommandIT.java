@@ -51,7 +51,7 @@ class AggregateCommandIT {
     appender.start();
     logger.addAppender(appender);
     try {
-      CheckAggregatorLagCommandIT.Result r = CheckAggregatorLagCommandIT.run("aggregate", "--max-polls", "1", cfg.toString());
+      CliRun r = CliRun.run("aggregate", "--max-polls", "1", cfg.toString());
       assertEquals(0, r.exit(), r.err());
     } finally {
       logger.detachAppender(appender);
@@ -67,14 +67,14 @@ class AggregateCommandIT {
   void badConfigExitsOneNamingTheKey() throws Exception {
     Path cfg = dir.resolve("bad.ini");
     Files.writeString(cfg, "[aggregator]\nhosts = localhost:1\nclient_id = x\nmonitor_topic = t\n");
-    CheckAggregatorLagCommandIT.Result r = CheckAggregatorLagCommandIT.run("aggregate", cfg.toString());
+    CliRun r = CliRun.run("aggregate", cfg.toString());
     assertEquals(1, r.exit());
     assertEquals(cfg + ": [aggregator] monitor_groups_file: missing required key\n", r.err());
   }
 
   @Test
   void maxPollsMustBePositive() throws Exception {
-    CheckAggregatorLagCommandIT.Result r = CheckAggregatorLagCommandIT.run("aggregate", "--max-polls", "0", config().toString());
+    CliRun r = CliRun.run("aggregate", "--max-polls", "0", config().toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--max-polls must be at least 1"), r.err());
   }

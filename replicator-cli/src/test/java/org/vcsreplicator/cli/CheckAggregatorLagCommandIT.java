@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +24,6 @@ import org.vcsreplicator.kafka.OffsetsAdmin;
 import org.vcsreplicator.message.Heartbeat;
 import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.WirePath;
-import picocli.CommandLine;
 
 /** {@code check-aggregator-lag} against a real broker: the lines and exit codes of test-check-aggregator-lag.t. */
 class CheckAggregatorLagCommandIT {
@@ -49,20 +46,8 @@ class CheckAggregatorLagCommandIT {
     admin.close();
   }
 
-  record Result(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  static Result run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   static Path config(Path dir, String hosts, String monitorTopic, Path groupsFile, String ackGroup, String aggregateTopic)
@@ -109,10 +94,10 @@ class CheckAggregatorLagCommandIT {
     admin.commitOffsets("hgweb0", topic, all(8, 1));
     admin.commitOffsets("hgweb1", topic, all(8, 1));
     // The aggregator copies what both mirrors applied.
-    Result agg = run("aggregate", cfg.toString(), "--onetime");
+    CliRun agg = run("aggregate", cfg.toString(), "--onetime");
     assertEquals(0, agg.exit(), agg.err());
 
-    Result ok = run("check-aggregator-lag", cfg.toString());
+    CliRun ok = run("check-aggregator-lag", cfg.toString());
     assertEquals(0, ok.exit(), ok.err());
     List<String> inSync = new ArrayList<>(List.of("OK - aggregator has copied all fully replicated messages", ""));
     for (int p = 0; p < 8; p++) {
@@ -137,29 +122,29 @@ class CheckAggregatorLagCommandIT {
         "OK - partition 5 is completely in sync (1/1)",
         "OK - partition 6 is completely in sync (1/1)",
         "OK - partition 7 is completely in sync (1/1)");
-    Result behind = run("check-aggregator-lag", cfg.toString());
+    CliRun behind = run("check-aggregator-lag", cfg.toString());
     assertEquals(0, behind.exit());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "OK")).toArray(String[]::new)), behind.lines());
 
-    Result warning = run("check-aggregator-lag", cfg.toString(), "--warning-count", "1");
+    CliRun warning = run("check-aggregator-lag", cfg.toString(), "--warning-count", "1");
     assertEquals(1, warning.exit());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "WARNING")).toArray(String[]::new)),
         warning.lines());
 
-    Result critical = run("check-aggregator-lag", "--critical-count", "1", cfg.toString());
+    CliRun critical = run("check-aggregator-lag", "--critical-count", "1", cfg.toString());
     assertEquals(2, critical.exit());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "CRITICAL")).toArray(String[]::new)),
         critical.lines());
 
     // Resuming the aggregator clears the check.
     assertEquals(0, run("aggregate", cfg.toString(), "--onetime").exit());
-    Result resumed = run("check-aggregator-lag", cfg.toString(), "--warning-count", "0");
+    CliRun resumed = run("check-aggregator-lag", cfg.toString(), "--warning-count", "0");
     assertEquals(0, resumed.exit());
     assertEquals("OK - aggregator has copied all fully replicated messages", resumed.lines().get(0));
     assertEquals("OK - partition 0 is completely in sync (2/2)", resumed.lines().get(2));
     assertEquals("OK - partition 2 is completely in sync (2/2)", resumed.lines().get(4));
 
-    Result telegraf = run("check-aggregator-lag", cfg.toString(), "--telegraf");
+    CliRun telegraf = run("check-aggregator-lag", cfg.toString(), "--telegraf");
     assertEquals(0, telegraf.exit());
     StringBuilder json = new StringBuilder("[");
     for (int p = 0; p < 8; p++) {
@@ -177,7 +162,7 @@ class CheckAggregatorLagCommandIT {
     admin.commitOffsets("hgweb1-heads", pending, Map.of(0, 10L));
     Path stage2 = config(dir, kafka.bootstrapServers(), pending, headsGroups, kafka.uniqueTopic("aggregator-final"), fin);
     assertEquals(0, run("aggregate", stage2.toString(), "--onetime").exit());
-    Result second = run("check-aggregator-lag", stage2.toString(), "--telegraf");
+    CliRun second = run("check-aggregator-lag", stage2.toString(), "--telegraf");
     assertEquals("[{\"acked_offset\": 10, \"consumed_offset\": 10, \"partition\": 0}]\n", second.out());
     assertEquals(10, kafka.readAll(fin).size());
   }
@@ -192,7 +177,7 @@ class CheckAggregatorLagCommandIT {
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, "127.0.0.1:" + port, "pushdata", groups, "aggregator", "pending");
     long t0 = System.nanoTime();
-    Result r = run("check-aggregator-lag", cfg.toString(), "--timeout", "1");
+    CliRun r = run("check-aggregator-lag", cfg.toString(), "--timeout", "1");
     assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(8).toNanos(), "answers before Nagios gives up");
     assertEquals(3, r.exit());
     assertEquals(1, r.lines().size(), r.out());
@@ -205,7 +190,7 @@ class CheckAggregatorLagCommandIT {
     Path groups = dir.resolve("groups");
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, kafka.bootstrapServers(), "no-such-topic", groups, "aggregator", "pending");
-    Result r = run("check-aggregator-lag", cfg.toString());
+    CliRun r = run("check-aggregator-lag", cfg.toString());
     assertEquals(3, r.exit());
     assertTrue(r.out().startsWith("UNKNOWN - ") && r.out().contains("no-such-topic"), r.out());
   }
@@ -216,41 +201,41 @@ class CheckAggregatorLagCommandIT {
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, kafka.bootstrapServers(), "pushdata", groups, "aggregator", "pending");
 
-    Result noConfig = run("check-aggregator-lag");
+    CliRun noConfig = run("check-aggregator-lag");
     assertEquals(3, noConfig.exit());
     assertTrue(noConfig.out().startsWith("UNKNOWN - missing CONFIG"), noConfig.out());
 
-    Result badCount = run("check-aggregator-lag", cfg.toString(), "--warning-count", "many");
+    CliRun badCount = run("check-aggregator-lag", cfg.toString(), "--warning-count", "many");
     assertEquals(3, badCount.exit());
     assertEquals("UNKNOWN - --warning-count must be a whole number, got 'many'\n", badCount.out());
 
-    Result unknownOption = run("check-aggregator-lag", cfg.toString(), "--warnig-count", "1");
+    CliRun unknownOption = run("check-aggregator-lag", cfg.toString(), "--warnig-count", "1");
     assertEquals(3, unknownOption.exit());
     assertTrue(unknownOption.out().startsWith("UNKNOWN - unknown argument(s): --warnig-count"), unknownOption.out());
 
-    Result missingValue = run("check-aggregator-lag", cfg.toString(), "--critical-count");
+    CliRun missingValue = run("check-aggregator-lag", cfg.toString(), "--critical-count");
     assertEquals(3, missingValue.exit(), "picocli's own usage error must not read as CRITICAL");
 
     Path nowhere = dir.resolve("nowhere.ini");
-    Result missingFile = run("check-aggregator-lag", nowhere.toString());
+    CliRun missingFile = run("check-aggregator-lag", nowhere.toString());
     assertEquals(3, missingFile.exit());
     assertEquals("UNKNOWN - " + nowhere + ": config file does not exist\n", missingFile.out());
 
     Path noSection = dir.resolve("empty.ini");
     Files.writeString(noSection, "[consumer]\nhosts = x:1\n");
-    Result missingKey = run("check-aggregator-lag", noSection.toString());
+    CliRun missingKey = run("check-aggregator-lag", noSection.toString());
     assertEquals(3, missingKey.exit());
     assertTrue(missingKey.out().startsWith("UNKNOWN - " + noSection + ": [aggregator]"), missingKey.out());
 
     Files.delete(groups);
-    Result noGroups = run("check-aggregator-lag", cfg.toString());
+    CliRun noGroups = run("check-aggregator-lag", cfg.toString());
     assertEquals(3, noGroups.exit());
     assertEquals("UNKNOWN - consumer groups file " + groups + ": does not exist\n", noGroups.out());
   }
 
   @Test
   void helpExitsZero() {
-    Result r = run("check-aggregator-lag", "--help");
+    CliRun r = run("check-aggregator-lag", "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("--warning-count"), r.out());
   }
