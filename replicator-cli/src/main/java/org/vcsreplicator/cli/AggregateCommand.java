@@ -27,8 +27,12 @@ import picocli.CommandLine.Parameters;
         "Copy, in order, every record of [aggregator] monitor_topic that all consumer groups listed in "
             + "monitor_groups_file have acknowledged to aggregate_topic (partition 0), adding "
             + "_original_created and _original_partition. The groups file is re-read on every poll.",
-        "Exit codes: 0 after a graceful stop (--max-polls reached, --onetime, SIGTERM/SIGINT), "
-            + "1 after an error or a bad configuration."})
+        "A copy is committed only after Kafka acknowledged it: a crash may duplicate, never lose."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:graceful stop: --max-polls reached, --onetime, or SIGTERM/SIGINT",
+        "1:Kafka unreachable past the retries, an unexpected error, or a bad configuration",
+        "2:bad usage"})
 final class AggregateCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(AggregatorLog.NAME);
 
@@ -73,7 +77,10 @@ final class AggregateCommand implements Callable<Integer> {
     int code;
     try (Aggregator aggregator = Aggregator.create(settings, REQUEST_TIMEOUT, Clock.systemUTC())) {
       AggregatorDaemon daemon = new AggregatorDaemon(aggregator, options);
-      try (GracefulStop signals = GracefulStop.install(log, daemon::requestStop)) {
+      try (SignalStop signals = SignalStop.install(log, () -> {
+        log.warn("exiting gracefully");
+        daemon.requestStop();
+      })) {
         code = daemon.run();
       }
     }

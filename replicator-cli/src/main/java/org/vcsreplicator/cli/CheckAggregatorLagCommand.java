@@ -4,8 +4,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vcsreplicator.aggregator.AggregationStatus;
 import org.vcsreplicator.aggregator.AggregationStatusReader;
 import org.vcsreplicator.aggregator.AggregatorLagCheck;
@@ -17,18 +24,16 @@ import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.kafka.OffsetsAdmin;
 import org.vcsreplicator.kafka.ReplicationLogUnavailableException;
+import org.vcsreplicator.offsets.CheckReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code vcsreplicator check-aggregator-lag CONFIG}: the Nagios check of the aggregator (the
- * original's {@code check_vcsreplicator_aggregator_lag}).
- *
- * <p>Nagios reads exit 2 as CRITICAL, so every usage or internal error exits 3 (UNKNOWN) with a
- * first line {@code UNKNOWN - <reason>}: options are parsed here rather than by picocli, and the
- * few errors picocli still raises (an option missing its value) exit 3 as well.
+ * {@code check-aggregator-lag CONFIG}: the original's {@code check_vcsreplicator_aggregator_lag},
+ * a Nagios check of how many records every monitored group acknowledged that the aggregator has
+ * not copied yet.
  */
 @Command(
     name = "check-aggregator-lag",
@@ -36,110 +41,122 @@ import picocli.CommandLine.Parameters;
     exitCodeOnInvalidInput = 3,
     exitCodeOnExecutionException = 3,
     description = {
-        "Nagios check: how many records every monitored consumer group acknowledged that the aggregator "
-            + "has not copied yet (reads [aggregator] hosts, client_id, monitor_topic, monitor_groups_file, "
-            + "ack_group).",
-        "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage error, bad config, Kafka not answering)."})
-final class CheckAggregatorLagCommand implements Callable<Integer> {
+        "Nagios check of the aggregator: per partition of [aggregator] monitor_topic, the smallest "
+            + "committed offset of the groups listed in monitor_groups_file (consumed) against the "
+            + "aggregator's ack_group offset (acked). Thresholds apply to the total behind (a total at "
+            + "or above a threshold reaches it).",
+        "A partition a group never committed on counts from the partition's first offset."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:OK (also every --telegraf output)",
+        "1:WARNING: the total behind reached --warning-count",
+        "2:CRITICAL: the total behind reached --critical-count",
+        "3:UNKNOWN: bad usage, unreadable configuration or groups file, or Kafka did not answer in time"})
+final class CheckAggregatorLagCommand implements Callable<Integer>, NagiosCheck {
+  private static final Logger log = LoggerFactory.getLogger(CheckAggregatorLagCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Config file with an [aggregator] section.")
-  String config;
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "config file with an [aggregator] section")
+  Path config;
 
-  @Option(names = "--warning-count", paramLabel = "N", defaultValue = "" + AggregatorLagCheck.DEFAULT_WARNING_COUNT,
-      description = "Total messages behind at which a warning is reported (default: ${DEFAULT-VALUE}).")
-  String warningCount;
+  @Option(names = "--warning-count", paramLabel = "MESSAGES",
+      defaultValue = "" + AggregatorLagCheck.DEFAULT_WARNING_COUNT,
+      description = "total messages behind from which the check is WARNING (default: ${DEFAULT-VALUE})")
+  long warningCount;
 
-  @Option(names = "--critical-count", paramLabel = "N", defaultValue = "" + AggregatorLagCheck.DEFAULT_CRITICAL_COUNT,
-      description = "Total messages behind at which a critical is reported (default: ${DEFAULT-VALUE}).")
-  String criticalCount;
+  @Option(names = "--critical-count", paramLabel = "MESSAGES",
+      defaultValue = "" + AggregatorLagCheck.DEFAULT_CRITICAL_COUNT,
+      description = "total messages behind from which the check is CRITICAL (default: ${DEFAULT-VALUE})")
+  long criticalCount;
 
-  @Option(names = "--telegraf", description = "Print JSON for Telegraf's exec input instead, and exit 0.")
+  @Option(names = "--telegraf", description = "print a JSON list of {acked_offset, consumed_offset, partition} "
+      + "for Telegraf's exec input instead, and exit 0")
   boolean telegraf;
 
-  @Option(names = "--section", paramLabel = "NAME", defaultValue = AggregatorSettings.DEFAULT_SECTION,
-      description = "Config section to read (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--section", paramLabel = "SECTION", defaultValue = AggregatorSettings.DEFAULT_SECTION,
+      description = "config section to read (default: ${DEFAULT-VALUE}; a second-stage aggregator may use another)")
   String section;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-      description = "Give up (UNKNOWN) when Kafka does not answer within this time (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
-  @CommandLine.Unmatched List<String> unmatched;
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "8",
+      description = "answer UNKNOWN when Kafka has not answered within this many seconds (default: ${DEFAULT-VALUE})")
+  double timeoutSeconds;
 
   @Override
   public Integer call() {
+    if (warningCount < 0 || criticalCount < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "thresholds must not be negative: --warning-count " + warningCount + ", --critical-count " + criticalCount);
+    }
+    if (!(timeoutSeconds >= 0.002) || timeoutSeconds > Integer.MAX_VALUE / 1000.0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--timeout must be a positive number of seconds, got " + timeoutSeconds);
+    }
     PrintWriter out = spec.commandLine().getOut();
-    AggregatorLagCheck.Report report;
+    CheckReport report;
     try {
-      report = run(out);
-    } catch (UsageException | ConfigException | GroupsFileException | ReplicationLogUnavailableException e) {
-      report = AggregatorLagCheck.unknown(e.getMessage());
+      AggregatorSettings settings = AggregatorSettings.from(IniFile.load(config), section);
+      MonitoredGroups groups = MonitoredGroups.read(settings.monitorGroupsFile());
+      AggregationStatus status = read(settings, groups, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
+      if (telegraf) {
+        out.println(AggregatorLagCheck.telegraf(status));
+        out.flush();
+        return 0;
+      }
+      report = new AggregatorLagCheck(warningCount, criticalCount).report(status);
+    } catch (ConfigException | GroupsFileException | ReplicationLogUnavailableException e) {
+      report = CheckReport.unknown(e.getMessage());
     } catch (RuntimeException e) {
-      report = AggregatorLagCheck.unknown("internal error: " + e);
+      // Still an answer Nagios can show; the stack trace goes to the log (stderr).
+      log.error("check-aggregator-lag failed", e);
+      report = CheckReport.unknown("internal error: " + e);
     }
-    if (report != null) {
-      report.lines().forEach(out::println);
-    }
+    report.lines().forEach(out::println);
     out.flush();
-    return report == null ? 0 : report.exitCode();
+    return report.exitCode();
   }
 
-  /** The report to print, or null when the Telegraf JSON was printed. */
-  private AggregatorLagCheck.Report run(PrintWriter out)
-      throws UsageException, GroupsFileException, ReplicationLogUnavailableException {
-    if (unmatched != null && !unmatched.isEmpty()) {
-      throw new UsageException("unknown argument(s): " + String.join(" ", unmatched));
-    }
-    if (config == null) {
-      throw new UsageException("missing CONFIG (usage: check-aggregator-lag CONFIG [--warning-count N] "
-          + "[--critical-count N] [--telegraf])");
-    }
-    AggregatorLagCheck check = new AggregatorLagCheck(count("--warning-count", warningCount),
-        count("--critical-count", criticalCount));
-    Duration requestTimeout = seconds("--timeout", timeout);
-    AggregatorSettings settings = AggregatorSettings.from(IniFile.load(Path.of(config)), section);
-    MonitoredGroups groups = MonitoredGroups.read(settings.monitorGroupsFile());
-    AggregationStatus status;
-    try (OffsetsAdmin admin = new OffsetsAdmin(KafkaClientConfig.from(settings.kafka()), requestTimeout, Clock.systemUTC())) {
-      status = new AggregationStatusReader(admin, settings.monitorTopic(), settings.ackGroup()).read(groups.groups());
-    }
-    if (telegraf) {
-      out.println(AggregatorLagCheck.telegraf(status));
-      return null;
-    }
-    return check.report(status);
-  }
-
-  private static long count(String option, String value) throws UsageException {
+  /**
+   * Reads the status within {@code deadline}, whatever Kafka does: the reading takes several
+   * requests in a row, each bounded by half the deadline, and the whole is abandoned (on a daemon
+   * thread) when the deadline passes, so Nagios gets our UNKNOWN rather than its own timeout.
+   */
+  private static AggregationStatus read(AggregatorSettings settings, MonitoredGroups groups, Duration deadline)
+      throws ReplicationLogUnavailableException {
+    String where = "Kafka at " + String.join(",", settings.kafka().bootstrapServers());
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "aggregator-lag-query");
+      t.setDaemon(true);
+      return t;
+    });
     try {
-      long n = Long.parseLong(value.strip());
-      if (n < 0) {
-        throw new UsageException(option + " must not be negative, got " + value);
+      Future<AggregationStatus> answer = executor.submit(() -> {
+        try (OffsetsAdmin admin = new OffsetsAdmin(
+            KafkaClientConfig.from(settings.kafka()), deadline.dividedBy(2), Clock.systemUTC())) {
+          return new AggregationStatusReader(admin, settings.monitorTopic(), settings.ackGroup()).read(groups.groups());
+        }
+      });
+      try {
+        return answer.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        answer.cancel(true);
+        throw new ReplicationLogUnavailableException("no answer from " + where + " about topic "
+            + settings.monitorTopic() + " within " + deadline.toMillis() / 1000.0 + " s", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof ReplicationLogUnavailableException u) {
+          throw u;
+        }
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(cause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ReplicationLogUnavailableException("interrupted while asking " + where, e);
       }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a whole number, got '" + value + "'");
-    }
-  }
-
-  private static Duration seconds(String option, String value) throws UsageException {
-    try {
-      double s = Double.parseDouble(value.strip());
-      if (!(s > 0) || s > Integer.MAX_VALUE / 1000.0) {
-        throw new UsageException(option + " must be a positive number of seconds, got " + value);
-      }
-      return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a number of seconds, got '" + value + "'");
-    }
-  }
-
-  /** A bad command line: UNKNOWN, never CRITICAL. */
-  static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
+    } finally {
+      executor.shutdownNow();
     }
   }
 }

@@ -12,10 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {
-        VersionCommand.class,
-        AggregateCommand.class,
-        CheckAggregatorLagCommand.class,
+    subcommands = {VersionCommand.class, ConsumeCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class,
+        AggregateCommand.class, CheckAggregatorLagCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -30,6 +28,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setUsageHelpAutoWidth(true);
+    cli.setParameterExceptionHandler(new NagiosCheck.UsageErrors(cli.getParameterExceptionHandler()));
     return cli;
   }
 

@@ -51,8 +51,8 @@ class AggregateCommandIT {
     appender.start();
     logger.addAppender(appender);
     try {
-      CliRun r = CliRun.run("aggregate", "--max-polls", "1", cfg.toString());
-      assertEquals(0, r.exit(), r.err());
+      CommandRun r = CommandRun.run("aggregate", "--max-polls", "1", cfg.toString());
+      assertEquals(0, r.exitCode(), r.err());
     } finally {
       logger.detachAppender(appender);
     }
@@ -67,15 +67,15 @@ class AggregateCommandIT {
   void badConfigExitsOneNamingTheKey() throws Exception {
     Path cfg = dir.resolve("bad.ini");
     Files.writeString(cfg, "[aggregator]\nhosts = localhost:1\nclient_id = x\nmonitor_topic = t\n");
-    CliRun r = CliRun.run("aggregate", cfg.toString());
-    assertEquals(1, r.exit());
+    CommandRun r = CommandRun.run("aggregate", cfg.toString());
+    assertEquals(1, r.exitCode());
     assertEquals(cfg + ": [aggregator] monitor_groups_file: missing required key\n", r.err());
   }
 
   @Test
   void maxPollsMustBePositive() throws Exception {
-    CliRun r = CliRun.run("aggregate", "--max-polls", "0", config().toString());
-    assertEquals(2, r.exit());
+    CommandRun r = CommandRun.run("aggregate", "--max-polls", "0", config().toString());
+    assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("--max-polls must be at least 1"), r.err());
   }
 

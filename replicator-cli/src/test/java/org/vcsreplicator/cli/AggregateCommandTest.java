@@ -34,7 +34,7 @@ class AggregateCommandTest {
 
   @Test
   void helpListsTheAggregatorCommands() {
-    String help = CliRun.run("--help").out();
+    String help = CommandRun.run("--help").out();
     assertEquals(true, help.contains("aggregate") && help.contains("check-aggregator-lag"), help);
   }
 }

@@ -46,8 +46,8 @@ class CheckAggregatorLagCommandIT {
     admin.close();
   }
 
-  private static CliRun run(String... args) {
-    return CliRun.run(args);
+  private static CommandRun run(String... args) {
+    return CommandRun.run(args);
   }
 
   static Path config(Path dir, String hosts, String monitorTopic, Path groupsFile, String ackGroup, String aggregateTopic)
@@ -94,11 +94,11 @@ class CheckAggregatorLagCommandIT {
     admin.commitOffsets("hgweb0", topic, all(8, 1));
     admin.commitOffsets("hgweb1", topic, all(8, 1));
     // The aggregator copies what both mirrors applied.
-    CliRun agg = run("aggregate", cfg.toString(), "--onetime");
-    assertEquals(0, agg.exit(), agg.err());
+    CommandRun agg = run("aggregate", cfg.toString(), "--onetime");
+    assertEquals(0, agg.exitCode(), agg.err());
 
-    CliRun ok = run("check-aggregator-lag", cfg.toString());
-    assertEquals(0, ok.exit(), ok.err());
+    CommandRun ok = run("check-aggregator-lag", cfg.toString());
+    assertEquals(0, ok.exitCode(), ok.err());
     List<String> inSync = new ArrayList<>(List.of("OK - aggregator has copied all fully replicated messages", ""));
     for (int p = 0; p < 8; p++) {
       inSync.add("OK - partition " + p + " is completely in sync (1/1)");
@@ -122,30 +122,30 @@ class CheckAggregatorLagCommandIT {
         "OK - partition 5 is completely in sync (1/1)",
         "OK - partition 6 is completely in sync (1/1)",
         "OK - partition 7 is completely in sync (1/1)");
-    CliRun behind = run("check-aggregator-lag", cfg.toString());
-    assertEquals(0, behind.exit());
+    CommandRun behind = run("check-aggregator-lag", cfg.toString());
+    assertEquals(0, behind.exitCode());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "OK")).toArray(String[]::new)), behind.lines());
 
-    CliRun warning = run("check-aggregator-lag", cfg.toString(), "--warning-count", "1");
-    assertEquals(1, warning.exit());
+    CommandRun warning = run("check-aggregator-lag", cfg.toString(), "--warning-count", "1");
+    assertEquals(1, warning.exitCode());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "WARNING")).toArray(String[]::new)),
         warning.lines());
 
-    CliRun critical = run("check-aggregator-lag", "--critical-count", "1", cfg.toString());
-    assertEquals(2, critical.exit());
+    CommandRun critical = run("check-aggregator-lag", "--critical-count", "1", cfg.toString());
+    assertEquals(2, critical.exitCode());
     assertEquals(withFooter(lagging.stream().map(l -> l.replace("LABEL", "CRITICAL")).toArray(String[]::new)),
         critical.lines());
 
     // Resuming the aggregator clears the check.
-    assertEquals(0, run("aggregate", cfg.toString(), "--onetime").exit());
-    CliRun resumed = run("check-aggregator-lag", cfg.toString(), "--warning-count", "0");
-    assertEquals(0, resumed.exit());
+    assertEquals(0, run("aggregate", cfg.toString(), "--onetime").exitCode());
+    CommandRun resumed = run("check-aggregator-lag", cfg.toString(), "--warning-count", "0");
+    assertEquals(0, resumed.exitCode());
     assertEquals("OK - aggregator has copied all fully replicated messages", resumed.lines().get(0));
     assertEquals("OK - partition 0 is completely in sync (2/2)", resumed.lines().get(2));
     assertEquals("OK - partition 2 is completely in sync (2/2)", resumed.lines().get(4));
 
-    CliRun telegraf = run("check-aggregator-lag", cfg.toString(), "--telegraf");
-    assertEquals(0, telegraf.exit());
+    CommandRun telegraf = run("check-aggregator-lag", cfg.toString(), "--telegraf");
+    assertEquals(0, telegraf.exitCode());
     StringBuilder json = new StringBuilder("[");
     for (int p = 0; p < 8; p++) {
       long o = p == 0 || p == 2 ? 2 : 1;
@@ -161,8 +161,8 @@ class CheckAggregatorLagCommandIT {
     admin.commitOffsets("hgweb0-heads", pending, Map.of(0, 10L));
     admin.commitOffsets("hgweb1-heads", pending, Map.of(0, 10L));
     Path stage2 = config(dir, kafka.bootstrapServers(), pending, headsGroups, kafka.uniqueTopic("aggregator-final"), fin);
-    assertEquals(0, run("aggregate", stage2.toString(), "--onetime").exit());
-    CliRun second = run("check-aggregator-lag", stage2.toString(), "--telegraf");
+    assertEquals(0, run("aggregate", stage2.toString(), "--onetime").exitCode());
+    CommandRun second = run("check-aggregator-lag", stage2.toString(), "--telegraf");
     assertEquals("[{\"acked_offset\": 10, \"consumed_offset\": 10, \"partition\": 0}]\n", second.out());
     assertEquals(10, kafka.readAll(fin).size());
   }
@@ -177,9 +177,9 @@ class CheckAggregatorLagCommandIT {
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, "127.0.0.1:" + port, "pushdata", groups, "aggregator", "pending");
     long t0 = System.nanoTime();
-    CliRun r = run("check-aggregator-lag", cfg.toString(), "--timeout", "1");
+    CommandRun r = run("check-aggregator-lag", cfg.toString(), "--timeout", "1");
     assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(8).toNanos(), "answers before Nagios gives up");
-    assertEquals(3, r.exit());
+    assertEquals(3, r.exitCode());
     assertEquals(1, r.lines().size(), r.out());
     assertTrue(r.lines().get(0).startsWith("UNKNOWN - "), r.out());
     assertTrue(r.lines().get(0).contains("pushdata"), r.out());
@@ -190,8 +190,8 @@ class CheckAggregatorLagCommandIT {
     Path groups = dir.resolve("groups");
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, kafka.bootstrapServers(), "no-such-topic", groups, "aggregator", "pending");
-    CliRun r = run("check-aggregator-lag", cfg.toString());
-    assertEquals(3, r.exit());
+    CommandRun r = run("check-aggregator-lag", cfg.toString());
+    assertEquals(3, r.exitCode());
     assertTrue(r.out().startsWith("UNKNOWN - ") && r.out().contains("no-such-topic"), r.out());
   }
 
@@ -201,42 +201,40 @@ class CheckAggregatorLagCommandIT {
     Files.writeString(groups, "hgweb0\n");
     Path cfg = config(dir, kafka.bootstrapServers(), "pushdata", groups, "aggregator", "pending");
 
-    CliRun noConfig = run("check-aggregator-lag");
-    assertEquals(3, noConfig.exit());
-    assertTrue(noConfig.out().startsWith("UNKNOWN - missing CONFIG"), noConfig.out());
-
-    CliRun badCount = run("check-aggregator-lag", cfg.toString(), "--warning-count", "many");
-    assertEquals(3, badCount.exit());
-    assertEquals("UNKNOWN - --warning-count must be a whole number, got 'many'\n", badCount.out());
-
-    CliRun unknownOption = run("check-aggregator-lag", cfg.toString(), "--warnig-count", "1");
-    assertEquals(3, unknownOption.exit());
-    assertTrue(unknownOption.out().startsWith("UNKNOWN - unknown argument(s): --warnig-count"), unknownOption.out());
-
-    CliRun missingValue = run("check-aggregator-lag", cfg.toString(), "--critical-count");
-    assertEquals(3, missingValue.exit(), "picocli's own usage error must not read as CRITICAL");
+    assertUnknown(run("check-aggregator-lag"), "CONFIG");
+    assertUnknown(run("check-aggregator-lag", cfg.toString(), "--warning-count", "many"), "many");
+    assertUnknown(run("check-aggregator-lag", cfg.toString(), "--warnig-count", "1"), "--warnig-count");
+    assertUnknown(run("check-aggregator-lag", cfg.toString(), "--critical-count"), "--critical-count");
+    assertUnknown(run("check-aggregator-lag", cfg.toString(), "--critical-count", "-1"), "must not be negative");
+    assertUnknown(run("check-aggregator-lag", cfg.toString(), "--timeout", "0"), "--timeout");
 
     Path nowhere = dir.resolve("nowhere.ini");
-    CliRun missingFile = run("check-aggregator-lag", nowhere.toString());
-    assertEquals(3, missingFile.exit());
+    CommandRun missingFile = run("check-aggregator-lag", nowhere.toString());
+    assertEquals(3, missingFile.exitCode());
     assertEquals("UNKNOWN - " + nowhere + ": config file does not exist\n", missingFile.out());
 
     Path noSection = dir.resolve("empty.ini");
     Files.writeString(noSection, "[consumer]\nhosts = x:1\n");
-    CliRun missingKey = run("check-aggregator-lag", noSection.toString());
-    assertEquals(3, missingKey.exit());
+    CommandRun missingKey = run("check-aggregator-lag", noSection.toString());
+    assertEquals(3, missingKey.exitCode());
     assertTrue(missingKey.out().startsWith("UNKNOWN - " + noSection + ": [aggregator]"), missingKey.out());
 
     Files.delete(groups);
-    CliRun noGroups = run("check-aggregator-lag", cfg.toString());
-    assertEquals(3, noGroups.exit());
+    CommandRun noGroups = run("check-aggregator-lag", cfg.toString());
+    assertEquals(3, noGroups.exitCode());
     assertEquals("UNKNOWN - consumer groups file " + groups + ": does not exist\n", noGroups.out());
+  }
+
+  private static void assertUnknown(CommandRun r, String mentioned) {
+    assertEquals(3, r.exitCode(), r.toString());
+    assertEquals(1, r.lines().size(), r.toString());
+    assertTrue(r.lines().get(0).startsWith("UNKNOWN - ") && r.lines().get(0).contains(mentioned), r.toString());
   }
 
   @Test
   void helpExitsZero() {
-    CliRun r = run("check-aggregator-lag", "--help");
-    assertEquals(0, r.exit());
+    CommandRun r = run("check-aggregator-lag", "--help");
+    assertEquals(0, r.exitCode());
     assertTrue(r.out().contains("--warning-count"), r.out());
   }
 }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.vcsreplicator.codec.UndecodableRecordException;
 import org.vcsreplicator.codec.WireCodec;
 import org.vcsreplicator.config.AggregatorSettings;
+import org.vcsreplicator.consumer.EventDisplay;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.kafka.OffsetsAdmin;
 import org.vcsreplicator.kafka.ReplicationLogUnavailableException;
@@ -289,7 +290,8 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
         log.warn("record at {} has no _created; its copy has no _original_created", at);
       }
       value = WireCodec.encode(copy);
-      log.info("copying {} from partition {} ({})", display(source), r.partition(), at);
+      // The original's line (payload_log_display), plus the coordinates.
+      log.info("copying {} from partition {} offset {}", EventDisplay.of(source.event()), r.partition(), r.offset());
     } catch (UndecodableRecordException e) {
       // Invariant 3: copy unchanged rather than drop or wedge.
       log.error("{}; copying its bytes unchanged (without _original_created/_original_partition) so nothing is lost; "
@@ -330,10 +332,6 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
   static double secondsSinceEpoch(Instant now) {
     long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
     return micros / 1e6;
-  }
-
-  private static String display(Message m) {
-    return m.event().kind().wireName() + m.event().repo().map(r -> " (repo: " + r.value() + ")").orElse("");
   }
 
   @Override

@@ -2,12 +2,13 @@ package org.vcsreplicator.aggregator;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import org.vcsreplicator.offsets.CheckReport;
+import org.vcsreplicator.offsets.CheckStatus;
 
 /**
  * The Nagios check of the aggregator ({@code check_vcsreplicator_aggregator_lag}): how many
  * records every mirror acknowledged that the aggregator has not copied yet. Formats the
- * original's lines exactly; pure, no I/O.
+ * original's lines exactly; pure, no I/O. Reports are {@link CheckReport}s, as for the other checks.
  *
  * <p>Thresholds apply to the total with {@code >=}: the first line is {@code OK}, {@code WARNING}
  * or {@code CRITICAL} accordingly (exit 0, 1, 2). A lagging partition is labelled by its own count
@@ -34,58 +35,24 @@ public record AggregatorLagCheck(long warningCount, long criticalCount) {
     }
   }
 
-  /** Nagios states and their exit codes. */
-  public enum Level {
-    OK(0), WARNING(1), CRITICAL(2), UNKNOWN(3);
-
-    private final int exitCode;
-
-    Level(int exitCode) {
-      this.exitCode = exitCode;
-    }
-
-    /** The exit code Nagios reads this state from. */
-    public int exitCode() {
-      return exitCode;
-    }
-  }
-
-  /**
-   * What the check prints and how it exits.
-   *
-   * @param level the overall state; never null
-   * @param lines the output, one element per line, without line terminators; never null
-   */
-  public record Report(Level level, List<String> lines) {
-    public Report {
-      Objects.requireNonNull(level, "level");
-      lines = List.copyOf(lines);
-    }
-
-    /** The exit code for {@link #level()}. */
-    public int exitCode() {
-      return level.exitCode();
-    }
-  }
-
   /** The level of a count against the thresholds ({@code >=}); {@code OK} for 0. */
-  public Level levelOf(long behind) {
+  public CheckStatus levelOf(long behind) {
     if (behind <= 0) {
-      return Level.OK;
+      return CheckStatus.OK;
     }
     if (behind >= criticalCount) {
-      return Level.CRITICAL;
+      return CheckStatus.CRITICAL;
     }
     if (behind >= warningCount) {
-      return Level.WARNING;
+      return CheckStatus.WARNING;
     }
-    return Level.OK;
+    return CheckStatus.OK;
   }
 
   /** The human-readable report: summary, blank line, one line per partition, blank line, footer. */
-  public Report report(AggregationStatus status) {
+  public CheckReport report(AggregationStatus status) {
     long total = status.totalBehind();
-    Level level = levelOf(total);
+    CheckStatus level = levelOf(total);
     List<String> lines = new ArrayList<>();
     if (total == 0) {
       lines.add("OK - aggregator has copied all fully replicated messages");
@@ -104,7 +71,7 @@ public record AggregatorLagCheck(long warningCount, long criticalCount) {
     }
     lines.add("");
     lines.addAll(FOOTER);
-    return new Report(level, lines);
+    return new CheckReport(level, lines);
   }
 
   /**
@@ -123,10 +90,5 @@ public record AggregatorLagCheck(long warningCount, long criticalCount) {
           .append(", \"partition\": ").append(p.partition()).append('}');
     }
     return sb.append(']').toString();
-  }
-
-  /** The one line of an UNKNOWN result: {@code UNKNOWN - <reason>}. */
-  public static Report unknown(String reason) {
-    return new Report(Level.UNKNOWN, List.of("UNKNOWN - " + reason));
   }
 }

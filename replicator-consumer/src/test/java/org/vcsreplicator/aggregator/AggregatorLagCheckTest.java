@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.vcsreplicator.aggregator.AggregatorLagCheck.Level;
-import org.vcsreplicator.aggregator.AggregatorLagCheck.Report;
+import org.vcsreplicator.offsets.CheckReport;
+import org.vcsreplicator.offsets.CheckStatus;
 
 /** The check's lines, as test-check-aggregator-lag.t shows them. */
 class AggregatorLagCheckTest {
@@ -43,8 +43,8 @@ class AggregatorLagCheckTest {
 
   @Test
   void inSync() {
-    Report r = DEFAULTS.report(eight());
-    assertEquals(Level.OK, r.level());
+    CheckReport r = DEFAULTS.report(eight());
+    assertEquals(CheckStatus.OK, r.status());
     assertEquals(0, r.exitCode());
     assertEquals(withFooter(
         "OK - aggregator has copied all fully replicated messages",
@@ -77,28 +77,28 @@ class AggregatorLagCheckTest {
 
   @Test
   void behindWithinThresholds() {
-    Report r = DEFAULTS.report(TWO_BEHIND);
+    CheckReport r = DEFAULTS.report(TWO_BEHIND);
     assertEquals(0, r.exitCode());
     assertEquals(twoBehind("OK"), r.lines());
   }
 
   @Test
   void warningWhenTotalReachesWarningCount() {
-    Report r = new AggregatorLagCheck(1, 100).report(TWO_BEHIND);
+    CheckReport r = new AggregatorLagCheck(1, 100).report(TWO_BEHIND);
     assertEquals(1, r.exitCode());
     assertEquals(twoBehind("WARNING"), r.lines());
   }
 
   @Test
   void criticalWhenTotalReachesCriticalCount() {
-    Report r = new AggregatorLagCheck(40, 1).report(TWO_BEHIND);
+    CheckReport r = new AggregatorLagCheck(40, 1).report(TWO_BEHIND);
     assertEquals(2, r.exitCode());
     assertEquals(twoBehind("CRITICAL"), r.lines());
   }
 
   @Test
   void warningCountZeroInSyncStaysOk() {
-    Report r = new AggregatorLagCheck(0, 100).report(eight(new long[] {0, 2, 2}, new long[] {2, 2, 2}));
+    CheckReport r = new AggregatorLagCheck(0, 100).report(eight(new long[] {0, 2, 2}, new long[] {2, 2, 2}));
     assertEquals(0, r.exitCode());
     assertEquals("OK - aggregator has copied all fully replicated messages", r.lines().get(0));
     assertEquals("OK - partition 0 is completely in sync (2/2)", r.lines().get(2));
@@ -106,7 +106,7 @@ class AggregatorLagCheckTest {
 
   @Test
   void aggregatorAheadOfTheGroupsCountsAsInSync() {
-    Report r = DEFAULTS.report(new AggregationStatus(List.of(new PartitionStatus(0, 0, 9, 3, 9))));
+    CheckReport r = DEFAULTS.report(new AggregationStatus(List.of(new PartitionStatus(0, 0, 9, 3, 9))));
     assertEquals("OK - partition 0 is completely in sync (9/3)", r.lines().get(2));
     assertEquals(0, r.exitCode());
   }
@@ -121,11 +121,11 @@ class AggregatorLagCheckTest {
       "5,    0,   0, CRITICAL",
       "5,   10,   3, CRITICAL",
   })
-  void thresholdsAreInclusive(long behind, long warning, long critical, Level expected) {
+  void thresholdsAreInclusive(long behind, long warning, long critical, CheckStatus expected) {
     AggregatorLagCheck check = new AggregatorLagCheck(warning, critical);
     assertEquals(expected, check.levelOf(behind));
-    Report r = check.report(new AggregationStatus(List.of(new PartitionStatus(0, 0, 200, behind, 0))));
-    assertEquals(expected, r.level());
+    CheckReport r = check.report(new AggregationStatus(List.of(new PartitionStatus(0, 0, 200, behind, 0))));
+    assertEquals(expected, r.status());
     assertEquals(expected.exitCode(), r.exitCode());
   }
 
@@ -134,7 +134,7 @@ class AggregatorLagCheckTest {
     AggregationStatus s = new AggregationStatus(List.of(
         new PartitionStatus(0, 0, 50, 50, 0),
         new PartitionStatus(1, 0, 50, 5, 0)));
-    Report r = DEFAULTS.report(s);
+    CheckReport r = DEFAULTS.report(s);
     assertEquals("WARNING - 55 messages from 2 partitions behind", r.lines().get(0));
     assertEquals("WARNING - partition 0 is 50 messages behind (0/50)", r.lines().get(2));
     assertEquals("OK - partition 1 is 5 messages behind (0/5)", r.lines().get(3));
@@ -147,13 +147,6 @@ class AggregatorLagCheckTest {
         AggregatorLagCheck.telegraf(new AggregationStatus(List.of(
             new PartitionStatus(0, 0, 2, 2, 2), new PartitionStatus(1, 0, 3, 3, 1)))));
     assertEquals("[]", AggregatorLagCheck.telegraf(new AggregationStatus(List.of())));
-  }
-
-  @Test
-  void unknownIsOneLineWithExitThree() {
-    Report r = AggregatorLagCheck.unknown("cannot reach Kafka");
-    assertEquals(List.of("UNKNOWN - cannot reach Kafka"), r.lines());
-    assertEquals(3, r.exitCode());
   }
 
   @Test
