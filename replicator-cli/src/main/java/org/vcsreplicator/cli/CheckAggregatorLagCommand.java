@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -96,7 +98,13 @@ final class CheckAggregatorLagCommand implements Callable<Integer>, NagiosCheck 
     CheckReport report;
     try {
       AggregatorSettings settings = AggregatorSettings.from(IniFile.load(config), section);
-      MonitoredGroups groups = MonitoredGroups.read(settings.monitorGroupsFile());
+      List<String> groups = new ArrayList<>(MonitoredGroups.read(settings.monitorGroupsFile()).groups());
+      // As the aggregator does: its own group is not a mirror (it would always look in sync).
+      groups.remove(settings.ackGroup());
+      if (groups.isEmpty()) {
+        throw new GroupsFileException(settings.monitorGroupsFile(),
+            "lists no consumer group but the aggregator's own (" + settings.ackGroup() + ")", null);
+      }
       AggregationStatus status = read(settings, groups, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
       if (telegraf) {
         out.println(AggregatorLagCheck.telegraf(status));
@@ -121,7 +129,7 @@ final class CheckAggregatorLagCommand implements Callable<Integer>, NagiosCheck 
    * requests in a row, each bounded by half the deadline, and the whole is abandoned (on a daemon
    * thread) when the deadline passes, so Nagios gets our UNKNOWN rather than its own timeout.
    */
-  private static AggregationStatus read(AggregatorSettings settings, MonitoredGroups groups, Duration deadline)
+  private static AggregationStatus read(AggregatorSettings settings, List<String> groups, Duration deadline)
       throws ReplicationLogUnavailableException {
     String where = "Kafka at " + String.join(",", settings.kafka().bootstrapServers());
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -133,7 +141,7 @@ final class CheckAggregatorLagCommand implements Callable<Integer>, NagiosCheck 
       Future<AggregationStatus> answer = executor.submit(() -> {
         try (OffsetsAdmin admin = new OffsetsAdmin(
             KafkaClientConfig.from(settings.kafka()), deadline.dividedBy(2), Clock.systemUTC())) {
-          return new AggregationStatusReader(admin, settings.monitorTopic(), settings.ackGroup()).read(groups.groups());
+          return new AggregationStatusReader(admin, settings.monitorTopic(), settings.ackGroup()).read(groups);
         }
       });
       try {

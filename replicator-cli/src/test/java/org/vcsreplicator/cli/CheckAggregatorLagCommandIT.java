@@ -219,6 +219,11 @@ class CheckAggregatorLagCommandIT {
     assertEquals(3, missingKey.exitCode());
     assertTrue(missingKey.out().startsWith("UNKNOWN - " + noSection + ": [aggregator]"), missingKey.out());
 
+    Files.writeString(groups, "aggregator\n");
+    CommandRun onlyOwn = run("check-aggregator-lag", cfg.toString());
+    assertEquals("UNKNOWN - consumer groups file " + groups
+        + ": lists no consumer group but the aggregator's own (aggregator)\n", onlyOwn.out());
+
     Files.delete(groups);
     CommandRun noGroups = run("check-aggregator-lag", cfg.toString());
     assertEquals(3, noGroups.exitCode());
