@@ -25,6 +25,7 @@ import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.config.NotifierSettings;
 import org.vcsreplicator.config.ProducerSettings;
 import org.vcsreplicator.routing.FilterDecision;
+import picocli.CommandLine;
 
 /**
  * The example configurations and systemd units shipped in the distribution archive ({@code
@@ -176,6 +177,12 @@ class ExampleConfigsTest {
       "pulse-notify", Map.entry("master", ini -> NotifierSettings.from(ini, "pulseconsumer", NO_ENV)),
       "producer-daemon", Map.entry("master", ProducerSettings::from));
 
+  /**
+   * Daemon subcommands other branches of issue #10 are adding; until they are registered in {@link
+   * Main} their units are checked for config only. TODO #10: drop once they are merged.
+   */
+  private static final Set<String> NOT_YET_REGISTERED = Set.of("heads-consume", "pulse-notify");
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("units")
   void unitStartsADaemonOnAnExampleConfigItCanRead(Path unit) throws IOException {
@@ -193,6 +200,14 @@ class ExampleConfigsTest {
 
     boolean template = unit.getFileName().toString().endsWith("@.service");
     assertEquals(template ? List.of("--partition", "%i") : List.of(), words.subList(3, words.size()));
+    CommandLine cli = Main.commandLine();
+    if (cli.getSubcommands().containsKey(words.get(1))) {
+      // The arguments as systemd passes them (%i is the instance, e.g. vcsreplicator@3).
+      String[] args = words.subList(1, words.size()).stream().map(w -> w.replace("%i", "3")).toArray(String[]::new);
+      cli.parseArgs(args);
+    } else {
+      assertTrue(NOT_YET_REGISTERED.contains(words.get(1)), "no such subcommand: " + words.get(1));
+    }
     assertTrue(Files.readString(unit).contains("\nRestart=always\n"), "daemons exit on fatal errors: restart them");
   }
 }
