@@ -1,0 +1,210 @@
+package org.vcsreplicator.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vcsreplicator.codec.WireCodec;
+import org.vcsreplicator.message.Event;
+import org.vcsreplicator.message.Heartbeat;
+import org.vcsreplicator.message.Message;
+import org.vcsreplicator.message.RecordCoordinates;
+
+/**
+ * Writes events to the replication log and waits until the broker has them.
+ *
+ * <p>Every write goes to the partition the caller names (SPEC §4: routing is the caller's job, so
+ * every repo lands where the Python producer would put it), is stamped with {@code _created} when
+ * the message has none, carries the wire path as its key ({@code null} for heartbeats), and is
+ * acknowledged by all in-sync replicas ({@code acks=all}, idempotent) before {@code send} returns.
+ * A write that cannot be acknowledged within the ack timeout fails with
+ * {@link ReplicationLogUnavailableException}; no call blocks longer than that timeout (plus
+ * scheduling noise), whatever the broker does. SPEC 2.4: the caller refuses the push then.
+ *
+ * <p>Thread-safe: it wraps one {@link KafkaProducer}, which is.
+ */
+public final class EventProducer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventProducer.class);
+
+  private final Producer<byte[], byte[]> producer;
+  private final Duration ackTimeout;
+  private final Clock clock;
+
+  /**
+   * A producer for the cluster in {@code config}.
+   *
+   * @param ackTimeout longest a write may take, from the call until the broker's acknowledgement,
+   *     including waiting for metadata; positive
+   * @param clock source of {@code _created}
+   */
+  public EventProducer(KafkaClientConfig config, Duration ackTimeout, Clock clock) {
+    this(new KafkaProducer<>(producerProperties(config, ackTimeout), new ByteArraySerializer(), new ByteArraySerializer()),
+        ackTimeout, clock);
+  }
+
+  // visible for testing: runs over a MockProducer
+  EventProducer(Producer<byte[], byte[]> producer, Duration ackTimeout, Clock clock) {
+    this.producer = Objects.requireNonNull(producer, "producer");
+    this.ackTimeout = checkTimeout(ackTimeout);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private static Duration checkTimeout(Duration ackTimeout) {
+    Objects.requireNonNull(ackTimeout, "ackTimeout");
+    if (ackTimeout.isNegative() || ackTimeout.isZero() || ackTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("ack timeout must be between 1 ms and " + Integer.MAX_VALUE + " ms, got " + ackTimeout);
+    }
+    return ackTimeout;
+  }
+
+  /**
+   * The Kafka producer settings: the caller's client settings, then our delivery guarantees, which
+   * win over anything the caller passed.
+   */
+  static Map<String, Object> producerProperties(KafkaClientConfig config, Duration ackTimeout) {
+    int timeoutMs = (int) checkTimeout(ackTimeout).toMillis();
+    Map<String, Object> props = config.toClientProperties();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // One event per push: batching would only add latency to a push waiting for its ack.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // The three bounds below make the ack timeout hold end to end: waiting for metadata (a missing
+    // topic waits here), one request, and all retries of a batch. Kafka requires
+    // delivery.timeout.ms >= linger.ms + request.timeout.ms, which equal values satisfy.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+    return props;
+  }
+
+  /** The longest a write may wait for its acknowledgement; never null. */
+  public Duration ackTimeout() {
+    return ackTimeout;
+  }
+
+  /**
+   * Writes one message to {@code topic} at {@code partition} and waits for the acknowledgement.
+   *
+   * <p>If {@code message} has no {@code _created}, it is stamped with the clock's time first
+   * (seconds since the epoch, microsecond precision, like Python's {@code time.time()}); a message
+   * that already has one (e.g. a record being re-published) is written as it is.
+   *
+   * @return where the record was written; never null
+   * @throws ReplicationLogUnavailableException if the write was not acknowledged within the ack
+   *     timeout (broker down, topic or partition missing, too few in-sync replicas, timeout)
+   */
+  public RecordCoordinates send(String topic, int partition, Message message) throws ReplicationLogUnavailableException {
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    Pending pending = start(topic, partition, message);
+    return await(pending, deadline);
+  }
+
+  /** {@link #send(String, int, Message)} for a new event without extra fields. */
+  public RecordCoordinates send(String topic, int partition, Event event) throws ReplicationLogUnavailableException {
+    return send(topic, partition, Message.of(event));
+  }
+
+  /**
+   * Writes one heartbeat to each of {@code partitions} of {@code topic}, all in flight at once, and
+   * waits for all acknowledgements within one ack timeout. Proves those partitions are writable.
+   *
+   * @return the coordinates of each heartbeat, in the order of {@code partitions}; never null
+   * @throws ReplicationLogUnavailableException naming the first partition that failed
+   */
+  public List<RecordCoordinates> sendHeartbeats(String topic, Collection<Integer> partitions)
+      throws ReplicationLogUnavailableException {
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    List<Pending> inFlight = new ArrayList<>(partitions.size());
+    for (int partition : partitions) {
+      inFlight.add(start(topic, partition, Message.of(new Heartbeat())));
+    }
+    List<RecordCoordinates> written = new ArrayList<>(inFlight.size());
+    for (Pending p : inFlight) {
+      written.add(await(p, deadline));
+    }
+    return written;
+  }
+
+  /** Seconds since the epoch with microsecond precision, as Python's {@code time.time()} gives it. */
+  static double secondsSinceEpoch(Instant now) {
+    long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+    return micros / 1e6;
+  }
+
+  /** A write handed to the Kafka producer, not yet acknowledged. */
+  private record Pending(String topic, int partition, Message message, Future<RecordMetadata> ack) {}
+
+  private Pending start(String topic, int partition, Message message) throws ReplicationLogUnavailableException {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(message, "message");
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition must be >= 0, got " + partition);
+    }
+    Message stamped = message.created().isPresent() ? message : message.withCreated(secondsSinceEpoch(clock.instant()));
+    byte[] value = WireCodec.encode(stamped);
+    // The key is informative only (partitioning is explicit); it lets a reader see the repo of a
+    // record it cannot decode.
+    byte[] key = stamped.event().repo().map(p -> p.value().getBytes(StandardCharsets.UTF_8)).orElse(null);
+    try {
+      // May block up to max.block.ms (= ack timeout) waiting for metadata, e.g. for a missing topic.
+      return new Pending(topic, partition, stamped, producer.send(new ProducerRecord<>(topic, partition, key, value)));
+    } catch (KafkaException e) {
+      throw failure(topic, partition, stamped, e);
+    }
+  }
+
+  private RecordCoordinates await(Pending p, long deadlineNanos) throws ReplicationLogUnavailableException {
+    try {
+      RecordMetadata md = p.ack().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      RecordCoordinates written = new RecordCoordinates(md.topic(), md.partition(), md.offset());
+      log.debug("wrote {} event={} repo={}", written, p.message().event().kind(), p.message().event().repo().orElse(null));
+      return written;
+    } catch (ExecutionException e) {
+      throw failure(p.topic(), p.partition(), p.message(), e.getCause() != null ? e.getCause() : e);
+    } catch (TimeoutException e) {
+      throw new ReplicationLogUnavailableException(
+          describe(p.topic(), p.partition(), p.message()) + ": no acknowledgement from Kafka within "
+              + ackTimeout.toMillis() + " ms (the record may still be written)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReplicationLogUnavailableException(
+          describe(p.topic(), p.partition(), p.message()) + ": interrupted while waiting for the acknowledgement"
+              + " (the record may still be written)", e);
+    }
+  }
+
+  private static ReplicationLogUnavailableException failure(String topic, int partition, Message message, Throwable cause) {
+    String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    return new ReplicationLogUnavailableException(describe(topic, partition, message) + ": " + why, cause);
+  }
+
+  private static String describe(String topic, int partition, Message message) {
+    StringBuilder sb = new StringBuilder("cannot write ").append(message.event().kind());
+    message.event().repo().ifPresent(r -> sb.append(" for ").append(r));
+    return sb.append(" to topic=").append(topic).append(" partition=").append(partition).toString();
+  }
+
+  /** Waits up to the ack timeout for records in flight, then releases the connection. */
+  @Override
+  public void close() {
+    producer.close(ackTimeout);
+  }
+}
