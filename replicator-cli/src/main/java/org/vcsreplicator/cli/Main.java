@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, PulseNotifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
