@@ -1,6 +1,7 @@
 package org.vcsreplicator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,37 @@ class PulseNotifyCommandIT {
 
     Run again = run("pulse-notify", "--skip", "--start-from", "1", ini);
     assertEquals("skipped hg-repo-init-2 message in partition 0 for group pulsenotifier\n", again.out());
+  }
+
+  @Test
+  void sigtermStopsTheDaemonGracefully() throws Exception {
+    String topic = kafka.createUniqueTopic("replicatedpushdata", 1);
+    Path root = Files.createDirectories(tmp.resolve("mozilla"));
+    try (EventProducer p = new EventProducer(kafka.clientConfig("test"), Duration.ofSeconds(10), Clock.systemUTC())) {
+      p.send(topic, 0, new Heartbeat());
+    }
+    String ini = config(topic, root).toString();
+    AtomicReference<Run> result = new AtomicReference<>();
+    Thread daemon = new Thread(() -> result.set(run("pulse-notify", ini)), "pulse-notify-under-test");
+    daemon.start();
+    // The heartbeat is committed from inside the loop, after the signal handlers are installed:
+    // only then may SIGTERM reach this JVM without ending it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (committed(topic) != 1) {
+      assertTrue(System.nanoTime() < deadline && daemon.isAlive(), "the heartbeat was never acknowledged");
+      LockSupport.parkNanos(20_000_000);
+    }
+    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid())).start();
+    assertEquals(0, kill.waitFor());
+    daemon.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(daemon.isAlive(), "pulse-notify did not stop on SIGTERM");
+    assertEquals(0, result.get().exitCode(), result.get().err());
+  }
+
+  long committed(String topic) throws Exception {
+    OffsetAndMetadata o = kafka.admin().listConsumerGroupOffsets("pulsenotifier")
+        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+    return o == null ? -1 : o.offset();
   }
 
   @Test
