@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {VersionCommand.class, PulseNotifyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class, PulseNotifyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,6 +27,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setUsageHelpAutoWidth(true);
+    cli.setParameterExceptionHandler(new NagiosCheck.UsageErrors(cli.getParameterExceptionHandler()));
     return cli;
   }
 

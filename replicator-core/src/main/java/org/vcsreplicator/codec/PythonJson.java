@@ -14,12 +14,14 @@ import java.util.TreeMap;
  * hex, UTF-16 code units), and floats in Python's {@code repr} (shortest round-trip digits, plain
  * decimal unless the exponent is below -4 or above 15).
  *
- * <p>Stateless and thread-safe.
+ * <p>Public because other output the original printed with {@code json.dumps} (the lag checks'
+ * {@code --telegraf} arrays) must match it too. Stateless and thread-safe.
  */
-final class PythonJson {
+public final class PythonJson {
   private PythonJson() {}
 
-  static String write(JsonNode node) {
+  /** {@code json.dumps(node, sort_keys=True)}; never null. */
+  public static String write(JsonNode node) {
     StringBuilder out = new StringBuilder(256);
     write(node, out);
     return out.toString();
@@ -117,8 +119,11 @@ final class PythonJson {
     out.append('"');
   }
 
-  /** Python's {@code repr(float)} (float_repr_style 'short'). */
-  static String pythonFloatRepr(double d) {
+  /**
+   * Python's {@code repr(float)} (float_repr_style 'short'), which is also {@code str(float)}, for
+   * finite values; NaN and infinities as {@code json.dumps} writes them.
+   */
+  public static String pythonFloatRepr(double d) {
     if (Double.isNaN(d)) {
       return "NaN";
     }
