@@ -278,12 +278,18 @@ public final class PulseNotifier implements AutoCloseable {
             while (!stop.isStopped()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (stop.isStopped()) {
+                        break; // the rest of the batch is uncommitted: a restart reads it again
+                    }
                     Step step = handle(record);
                     if (step == Step.FAILED) {
                         log.warn("executing loop exiting after error");
                         return EXIT_FAILED;
                     }
                     if (step == Step.STOPPED) {
+                        // Never poll again after leaving a batch early: the consumer's position is
+                        // already past the unfinished event, which a restart reads again.
+                        stop.stop();
                         break;
                     }
                 }
