@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ReplicateDeleteCommand.class,
         AggregateCommand.class,
         CheckAggregatorLagCommand.class,
+        PulseNotifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
