@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ReplicateDeleteCommand.class,
         AggregateCommand.class,
         CheckAggregatorLagCommand.class,
+        PulseNotifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
