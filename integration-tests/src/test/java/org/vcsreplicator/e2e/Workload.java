@@ -1,0 +1,230 @@
+package org.vcsreplicator.e2e;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vcsreplicator.hg.HgResult;
+
+/**
+ * A realistic session on the master, deterministic for a seed: ten repositories (three of them
+ * non-publishing), developers pushing linear changes, new heads, bookmarks (created, moved,
+ * deleted) and phase changes from several threads at once; operators updating repository hgrc
+ * files, bringing in a repository created behind the replication's back with {@code replicate-sync},
+ * and deleting one with {@code replicate-delete} half-way through.
+ *
+ * <p>It records what the notifier must publish for each repository, in order ({@link #expected()}).
+ */
+final class Workload {
+  private static final Logger log = LoggerFactory.getLogger(Workload.class);
+
+  /** One repository of the session and how it is used. */
+  record Repo(String name, boolean publishing, Kind kind) {}
+
+  enum Kind {
+    /** Created with {@code hg init} on the master (hooks on): {@code newrepo.1} first. */
+    NORMAL,
+    /** Created without the hooks, with history, then {@code replicate-sync}: no {@code newrepo.1}. */
+    SYNCED,
+    /** Created normally, deleted with {@code replicate-delete} after its pushes. */
+    DELETED
+  }
+
+  /** What the notifier must send for a repository: a type and, for changegroups, the heads. */
+  record Expected(String type, List<String> heads) {}
+
+  static final List<Repo> REPOS = List.of(
+      new Repo("mozilla-central", true, Kind.NORMAL),
+      new Repo("integration/autoland", true, Kind.NORMAL),
+      new Repo("releases/mozilla-beta", true, Kind.NORMAL),
+      new Repo("try", false, Kind.NORMAL),
+      new Repo("projects/ash", false, Kind.NORMAL),
+      new Repo("projects/cedar", true, Kind.NORMAL),
+      new Repo("users/alice_example.com/fx", false, Kind.NORMAL),
+      new Repo("users/bob_example.com/fx", true, Kind.NORMAL),
+      new Repo("projects/synced", true, Kind.SYNCED),
+      new Repo("projects/doomed", true, Kind.DELETED));
+
+  private final Master master;
+  private final Client client;
+  private final long seed;
+  private final Map<String, List<Expected>> expected = new LinkedHashMap<>();
+  private final AtomicInteger pushes = new AtomicInteger();
+
+  Workload(Master master, Client client, long seed) {
+    this.master = master;
+    this.client = client;
+    this.seed = seed;
+    for (Repo r : REPOS) {
+      expected.put(r.name(), Collections.synchronizedList(new ArrayList<>()));
+    }
+  }
+
+  /** The repositories that exist at the end. */
+  static List<String> liveRepos() {
+    return REPOS.stream().filter(r -> r.kind() != Kind.DELETED).map(Repo::name).toList();
+  }
+
+  static String deletedRepo() {
+    return REPOS.stream().filter(r -> r.kind() == Kind.DELETED).findFirst().orElseThrow().name();
+  }
+
+  /** Notifications the notifier must send, per repository name, in order. */
+  Map<String, List<Expected>> expected() {
+    Map<String, List<Expected>> copy = new LinkedHashMap<>();
+    expected.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    return copy;
+  }
+
+  /** Pushes done so far (every {@code hg push}, also bookmark- and phase-only ones). */
+  int pushes() {
+    return pushes.get();
+  }
+
+  /**
+   * Runs the session: {@code pushesPerRepo} pushes to each repository, spread over
+   * {@code workers} threads (a repository belongs to one thread, so its pushes are ordered).
+   *
+   * @param afterPush called (from a worker) with the running total after every push; a test
+   *     uses it to disturb the system mid-stream. It must be thread-safe.
+   */
+  void run(int pushesPerRepo, int workers, IntConsumer afterPush) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        List<Repo> mine = new ArrayList<>();
+        for (int i = w; i < REPOS.size(); i += workers) {
+          mine.add(REPOS.get(i));
+        }
+        done.add(pool.submit(() -> {
+          worker(mine, pushesPerRepo, afterPush);
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void worker(List<Repo> repos, int pushesPerRepo, IntConsumer afterPush) {
+    Map<String, Random> random = new LinkedHashMap<>();
+    for (Repo r : repos) {
+      random.put(r.name(), new Random(seed * 31 + r.name().hashCode()));
+      create(r);
+    }
+    // Round robin over this worker's repositories, so pushes of repositories sharing a partition interleave.
+    for (int round = 0; round < pushesPerRepo; round++) {
+      for (Repo r : repos) {
+        step(r, round, random.get(r.name()));
+        afterPush.accept(pushes.incrementAndGet());
+      }
+    }
+    for (Repo r : repos) {
+      if (r.kind() == Kind.DELETED) {
+        master.replicateDelete(r.name());
+      }
+    }
+  }
+
+  private void create(Repo r) {
+    String name = r.name();
+    if (r.kind() == Kind.SYNCED) {
+      // Made behind the replication's back (no hooks): history the mirrors only get from the sync.
+      master.initUnreplicated(name);
+      client.init(name);
+      for (int i = 0; i < 3; i++) {
+        client.commit(name, "history" + i + ".txt", "old " + i + "\n");
+      }
+      HgProcess.run(master.clientHgrc, master.dir, "push", "-q", "-R", client.workingCopy(name).toString(),
+          master.path(name).toString()).ok();
+      master.replicateSync(name);
+    } else {
+      master.init(name);
+      expected.get(name).add(new Expected("newrepo.1", List.of()));
+      client.init(name);
+    }
+    if (!r.publishing()) {
+      master.updateHgrc(name, Optional.of("[phases]\npublish = false\n"));
+    }
+  }
+
+  private void step(Repo r, int round, Random rnd) {
+    String name = r.name();
+    // Operators edit repository configuration now and then.
+    if (round == 7 && r.publishing()) {
+      master.updateHgrc(name, Optional.of("[web]\ndescription = " + name + " (round " + round + ")\n"));
+    }
+    if (round == 13 && name.equals("projects/cedar")) {
+      master.updateHgrc(name, Optional.empty());
+    }
+    boolean empty = client.hg(name, "log", "-r", "tip", "-T", "{rev}").strip().equals("-1");
+    double p = rnd.nextDouble();
+    if (!empty && !r.publishing() && p < 0.2) {
+      List<String> drafts = client.hg(name, "log", "-r", "draft()", "-T", "{node}\\n").lines().toList();
+      if (!drafts.isEmpty()) {
+        client.hg(name, "phase", "--public", "-r", drafts.get(rnd.nextInt(drafts.size())));
+        push(name);
+        return;
+      }
+    }
+    if (!empty && p < 0.35) {
+      String bookmark = "bm-" + rnd.nextInt(3);
+      boolean exists = client.hg(name, "bookmarks", "-T", "{bookmark}\\n").lines().anyMatch(bookmark::equals);
+      if (exists && rnd.nextInt(4) == 0) {
+        client.hg(name, "bookmark", "-d", bookmark);
+      } else {
+        List<String> nodes = client.hg(name, "log", "-T", "{node}\\n").lines().toList();
+        client.hg(name, "bookmark", "-f", "-r", nodes.get(rnd.nextInt(nodes.size())), bookmark);
+      }
+      push(name, "-B", bookmark);
+      return;
+    }
+    if (!empty && p < 0.45) {
+      // A new head on an older changeset.
+      List<String> nodes = client.hg(name, "log", "-T", "{node}\\n").lines().toList();
+      client.update(name, nodes.get(rnd.nextInt(nodes.size())));
+      String head = client.commit(name, "head" + round + ".txt", "head " + round + " " + rnd.nextInt() + "\n");
+      push(name);
+      expected.get(name).add(new Expected("changegroup.1", List.of(head)));
+      return;
+    }
+    if (!empty) {
+      client.update(name, "tip");
+    }
+    int count = 1 + rnd.nextInt(3);
+    String tip = null;
+    for (int i = 0; i < count; i++) {
+      tip = client.commit(name, "file" + rnd.nextInt(5) + ".txt", "round " + round + " change " + i + " "
+          + rnd.nextInt() + "\n");
+    }
+    if (rnd.nextInt(4) == 0) {
+      String bookmark = "bm-" + rnd.nextInt(3);
+      client.hg(name, "bookmark", "-f", "-r", tip, bookmark);
+      push(name, "-B", bookmark);
+    } else {
+      push(name);
+    }
+    expected.get(name).add(new Expected("changegroup.1", List.of(tip)));
+  }
+
+  private void push(String name, String... extra) {
+    List<String> args = new ArrayList<>(List.of("-f"));
+    args.addAll(List.of(extra));
+    HgResult r = client.push(name, args.toArray(String[]::new));
+    log.debug("pushed to {}: {}", name, r.output().strip());
+  }
+}
