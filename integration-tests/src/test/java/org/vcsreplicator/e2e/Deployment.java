@@ -233,6 +233,30 @@ final class Deployment implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every mirror's consumer group has applied everything written to the producer
+   * topic before this call (later writes may still be pending).
+   */
+  void awaitMirrorsCaughtUp(Duration timeout) {
+    try (OffsetsAdmin admin = new OffsetsAdmin(kafka.clientConfig("e2e-catch-up"), Duration.ofSeconds(10),
+        Clock.systemUTC())) {
+      java.util.SortedMap<Integer, org.vcsreplicator.kafka.PartitionOffsets> ends = admin.logOffsets(topic);
+      Await.until(timeout, "every mirror applied the producer topic up to " + ends.values(), () -> {
+        for (String group : mirrorGroups()) {
+          java.util.SortedMap<Integer, Long> committed = admin.committedOffsets(group, topic);
+          for (org.vcsreplicator.kafka.PartitionOffsets end : ends.values()) {
+            if (committed.getOrDefault(end.partition(), end.beginningOffset()) < end.endOffset()) {
+              return false;
+            }
+          }
+        }
+        return true;
+      });
+    } catch (ReplicationLogUnavailableException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The lag entries that are not in sync; empty when every group has applied everything. */
   List<PartitionLag> behind() throws ReplicationLogUnavailableException {
     return lag().stream().filter(l -> !l.isInSync()).toList();

@@ -52,6 +52,19 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /**
+   * A new log file for a daemon, kept after the test (the test's temporary directory is not):
+   * {@code target/e2e-logs/LABEL-N.log} under the working directory (the module, under failsafe).
+   */
+  static Path logFile(String label) {
+    try {
+      Path dir = Files.createDirectories(Path.of("target", "e2e-logs").toAbsolutePath());
+      return Files.createTempFile(dir, label + "-", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * The class path of this JVM's tests. Failsafe starts the test JVM with a manifest-only jar and
    * publishes the real path in {@code surefire.test.class.path}; a plain {@code java -cp} run
    * (the benchmark) has it in {@code java.class.path}.
@@ -90,6 +103,20 @@ final class JavaProcess implements AutoCloseable {
   void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
+  }
+
+  /**
+   * SIGKILL to the JVM and to its children (hg command servers) at once, as systemd's default
+   * {@code KillMode=control-group} does: an hg pull in progress dies mid-transaction.
+   */
+  void killTree() {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    awaitExit(Duration.ofSeconds(30));
+    for (ProcessHandle child : children) {
+      child.onExit().join();
+    }
   }
 
   /** SIGTERM: the daemon's graceful stop. */

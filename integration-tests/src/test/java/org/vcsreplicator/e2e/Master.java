@@ -105,7 +105,7 @@ final class Master implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    daemon = JavaProcess.start("producer-daemon", dir.resolve("producer-daemon.log"), List.of(),
+    daemon = JavaProcess.start("producer-daemon", JavaProcess.logFile("producer-daemon"), List.of(),
         "producer-daemon", producerConfig.toString());
     Await.until(Duration.ofSeconds(60), "the producer daemon listens on " + socket, () -> {
       if (!daemon.isAlive()) {

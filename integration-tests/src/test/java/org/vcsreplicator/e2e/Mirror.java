@@ -26,6 +26,8 @@ final class Mirror {
   final Path headsConfig;
   final Path hgrc;
   final Path hgExecutable;
+  /** One log file per daemon label, shared by its restarts. */
+  private final java.util.Map<String, Path> processLogs = new java.util.concurrent.ConcurrentHashMap<>();
 
   Mirror(Path dir, String name, String bootstrapServers, String topic, String pendingTopic, Path masterRoot) {
     this.name = name;
@@ -111,7 +113,7 @@ final class Mirror {
     String label = name + "-consumer" + partition.map(p -> "-" + p).orElse("");
     List<String> args = new java.util.ArrayList<>(List.of("consume", consumerConfig.toString()));
     partition.ifPresent(p -> args.addAll(List.of("--partition", Integer.toString(p))));
-    return JavaProcess.start(label, dir.resolve(label + ".log"), jvmOptions, args.toArray(String[]::new));
+    return JavaProcess.start(label, processLogs.computeIfAbsent(label, JavaProcess::logFile), jvmOptions, args.toArray(String[]::new));
   }
 
   /** {@code consume CONFIG FLAGS…} through the CLI in this JVM: the operator's {@code --dump}, {@code --skip}. */
