@@ -25,6 +25,16 @@ import org.vcsreplicator.hg.HgUnavailableException;
 record RepoState(List<String> changesets, TreeMap<String, String> bookmarks, Set<String> heads,
     Optional<String> hgrc) {
 
+  /** Reads one repository with a short-lived hg whose only config is {@code hgrc}. */
+  static RepoState read(Path hgrc, Path repo) {
+    try (Hg hg = org.vcsreplicator.hg.HgFactory.open(org.vcsreplicator.hg.HgOptions.defaults("hg")
+        .withEnvironment(java.util.Map.of("HGRCPATH", hgrc.toString())))) {
+      return read(hg, repo);
+    } catch (HgUnavailableException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static RepoState read(Hg hg, Path repo) {
     List<String> changesets = lines(run(hg, repo, "log", "--hidden", "-r", "all()", "-T", "{node} {phase}\\n"))
         .stream().sorted().toList();
