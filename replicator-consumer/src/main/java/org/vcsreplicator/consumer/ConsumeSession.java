@@ -14,6 +14,7 @@ import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 
 /**
  * Everything one {@code consume} (or {@code heads-consume}) invocation needs, built from the
@@ -147,16 +148,29 @@ public final class ConsumeSession implements AutoCloseable {
    * @throws IllegalArgumentException when the topic or partition does not exist
    */
   public MirrorConsumer.Result consume(MirrorConsumer.Options options) throws HgUnavailableException {
+    return consume(options, ReplicationMetrics.none());
+  }
+
+  /**
+   * As {@link #consume(MirrorConsumer.Options)}, reporting to {@code metrics}.
+   *
+   * @param options how to run; its poll timeout is replaced by the settings' {@code poll_timeout}
+   * @param metrics never null
+   * @throws HgUnavailableException when hg is needed and cannot be started at all (a misconfiguration)
+   * @throws IllegalArgumentException when the topic or partition does not exist
+   */
+  public MirrorConsumer.Result consume(MirrorConsumer.Options options, ReplicationMetrics metrics)
+      throws HgUnavailableException {
     OpenedHandler handler = handlerOpener.open(settings);
     opened = handler;
     MirrorConsumer loop = new MirrorConsumer(kafka, settings.topic(), settings.group(), handler.handler(),
-        settings.retry(), stop, handler.close(), commands, clock);
+        settings.retry(), stop, handler.close(), commands, clock, metrics);
     running = loop;
     if (stop.isRequested()) {
       return MirrorConsumer.Result.STOPPED; // a signal arrived while the handler (hg) was starting
     }
     return loop.run(new MirrorConsumer.Options(options.partition(), options.startFrom(), options.onetime(),
-        settings.pollTimeout()));
+        settings.pollTimeout(), options.holdOnFailure()));
   }
 
   /** The operator tools on the same consumer; they commit nothing except {@code --skip}. */

@@ -107,7 +107,8 @@ public final class EventApplier implements EventHandler {
    * Applies one event.
    *
    * @param event never null
-   * @return never null; {@link Outcome.Applied} when the mirror now reflects the event
+   * @return never null; {@link Outcome.Applied} when the mirror now reflects the event, {@link
+   *     Outcome.Filtered} when a rule says it is not for this mirror
    */
   @Override
   public Outcome apply(Event event) {
@@ -118,7 +119,7 @@ public final class EventApplier implements EventHandler {
     Optional<String> rule = routes.filteredBy(repo.get());
     if (rule.isPresent()) {
       log.info("repo {} filtered by rule {}", repo.get(), rule.get());
-      return Outcome.applied();
+      return Outcome.filtered(rule.get());
     }
     if (isNoOp(event)) {
       return Outcome.applied();

@@ -130,7 +130,9 @@ class EventApplierTest {
   @Test
   void filteredRepoIsAppliedWithoutTouchingAnything() {
     filteredBy = Optional.of("users");
-    assertTrue(applier.apply(new RepoInitV2(REPO, true)).isApplied());
+    Outcome outcome = applier.apply(new RepoInitV2(REPO, true));
+    assertEquals(Outcome.filtered("users"), outcome);
+    assertTrue(outcome.isApplied(), "a filtered event is acknowledged");
     assertEquals(List.of(), hg.calls);
   }
 
