@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
  * load {@code [pulseconsumer]}, {@code [pulse]} and the rewrite sections, call {@link
  * PulseNotifier}, print, return the exit code.
  */
-@Command(name = "pulse-notify",
+@Command(name = "pulse-notify", mixinStandardHelpOptions = true,
     description = {
         "Pulse notifier: publish a notification for every event of the aggregated topic that every "
             + "mirror has applied, acknowledging each event only once Pulse confirmed it. Runs until "
