@@ -12,7 +12,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {VersionCommand.class, ConsumeCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class,
+    subcommands = {
+        VersionCommand.class,
+        ConsumeCommand.class,
+        PrintOffsetsCommand.class,
+        CheckLagCommand.class,
+        ProducerDaemonCommand.class,
+        ProducerHgrcCommand.class,
+        SendHeartbeatCommand.class,
+        ReplicateHgrcCommand.class,
+        ReplicateSyncCommand.class,
+        ReplicateDeleteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
