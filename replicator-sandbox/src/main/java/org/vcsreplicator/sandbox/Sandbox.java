@@ -1,0 +1,226 @@
+package org.vcsreplicator.sandbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.vcsreplicator.hg.Hg;
+import org.vcsreplicator.hg.HgFactory;
+import org.vcsreplicator.hg.HgOptions;
+import org.vcsreplicator.hg.ProcessHg;
+import org.vcsreplicator.message.Heads;
+
+/**
+ * The whole replication system on loopback in one JVM: a Kafka broker, the topics, the master
+ * (producer daemon + hooks + hg serve), two mirrors (consumer + heads consumer each), the two
+ * chained aggregators, the Pulse notifier and an AMQP broker; then the {@link Demo}. Every part
+ * reads its own INI file in the data directory, as the real daemon would.
+ *
+ * <p>Parts run as threads of this JVM through the same library calls the {@code bin/vcsreplicator}
+ * subcommands make, so one Ctrl-C stops everything cleanly.
+ *
+ * <p>Not thread-safe: {@link #start()} and {@link #close()} from one thread (close may come from
+ * a shutdown hook, after start returned).
+ */
+final class Sandbox implements AutoCloseable {
+  static final String TOPIC = "pushdata";
+  static final String PENDING_TOPIC = "replicatedpushdatapending";
+  static final String FINAL_TOPIC = "replicatedpushdata";
+  static final int PARTITIONS = 8;
+  static final List<String> MIRRORS = List.of("mirror1", "mirror2");
+  static final String EXCHANGE_V1 = "exchange/hgpushes/v1";
+  static final String EXCHANGE_V2 = "exchange/hgpushes/v2";
+
+  /**
+   * Parts not in this build yet, with the reason; the sandbox says so instead of pretending.
+   * Empty once every part has landed.
+   */
+  static final Map<String, String> NOT_BUILT = notBuilt();
+
+  private static Map<String, String> notBuilt() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("heads consumers", "heads-consume is not in this build yet");
+    m.put("aggregators", "aggregate is not in this build yet");
+    m.put("Pulse notifier", "pulse-notify is not in this build yet");
+    return m;
+  }
+
+  /**
+   * @param dataDir where everything goes (made absolute here)
+   * @param once run the demo and stop
+   * @param timeout how long the demo waits for each expectation
+   * @param hookModule the producer's hg hook module
+   */
+  record Options(Path dataDir, boolean once, Duration timeout, Path hookModule) {
+    Options {
+      Objects.requireNonNull(dataDir, "dataDir");
+      Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(hookModule, "hookModule");
+    }
+  }
+
+  /** What a start produced: the demo's checks and where to push more. */
+  record Outcome(List<Demo.Check> checks, List<String> failedParts, Demo demo, Path dataDir) {
+    boolean allSeen() {
+      return failedParts.isEmpty() && checks.stream().allMatch(Demo.Check::seen);
+    }
+  }
+
+  private final Options options;
+  private final Progress progress;
+  private final Clock clock;
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final List<Daemon> daemons = new ArrayList<>();
+  private final List<Mirror> mirrors = new ArrayList<>();
+  private Master master;
+  private Path data;
+
+  Sandbox(Options options, Progress progress, Clock clock) {
+    this.options = options;
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /** The absolute data directory; valid after {@link #prepare()}. */
+  Path dataDir() {
+    return data;
+  }
+
+  /** Makes the data directory; first, so logging can go there. */
+  Path prepare() throws Exception {
+    Path dir = options.dataDir().toAbsolutePath().normalize();
+    boolean removed = DataDirectory.prepare(dir);
+    data = dir.toRealPath();
+    Files.createDirectories(data.resolve("logs"));
+    progress.say("data", data + (removed ? " (the previous sandbox's data was removed)" : "")
+        + "; every file of this run is in there");
+    return data;
+  }
+
+  /** Starts every part, runs the demo, and returns what it saw. */
+  Outcome start() throws Exception {
+    if (data == null) {
+      prepare();
+    }
+    if (!Files.isRegularFile(options.hookModule())) {
+      throw new IllegalStateException("the producer's hg hook module is missing: " + options.hookModule());
+    }
+    CompletableFuture<AmqpServer> amqpStart = CompletableFuture.supplyAsync(() -> {
+      try {
+        return AmqpServer.start(data.resolve("amqp"));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start an AMQP broker: " + e.getMessage(), e);
+      }
+    });
+    KafkaBroker kafka;
+    try {
+      kafka = track(KafkaBroker.start(data.resolve("kafka")));
+    } catch (Exception e) {
+      amqpStart.thenAccept(AmqpServer::close);
+      throw e;
+    }
+    progress.say("kafka", "broker up at " + kafka.bootstrapServers() + " (embedded, KRaft), log in "
+        + data.relativize(data.resolve("kafka")) + "/");
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    topics.put(TOPIC, PARTITIONS);
+    topics.put(PENDING_TOPIC, 1);
+    topics.put(FINAL_TOPIC, 1);
+    kafka.createTopics(topics);
+    progress.say("kafka", "topics " + TOPIC + " (" + PARTITIONS + " partitions), " + PENDING_TOPIC + " (1), "
+        + FINAL_TOPIC + " (1)");
+    AmqpServer amqp;
+    try {
+      amqp = track(amqpStart.get());
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+    progress.say("amqp", amqp.describe());
+
+    master = track(Master.start(data.resolve("master"), options.hookModule(), kafka.bootstrapServers(), TOPIC,
+        PARTITIONS, data.resolve("logs")));
+    progress.say("master", "producer daemon listening on " + master.producerSocket() + ", writing to " + TOPIC);
+    progress.say("master", "hg serve publishes " + rel(master.repos()) + "/ at " + master.baseUrl()
+        + "/ (push allowed; hooks from " + rel(master.dir().resolve("hgrc")) + ")");
+
+    for (String name : MIRRORS) {
+      Mirror m = Mirror.create(name, data.resolve(name), kafka.bootstrapServers(), master, TOPIC, PENDING_TOPIC);
+      mirrors.add(m);
+      daemons.add(m.startConsumer(progress));
+      progress.say(name, "consumer (group " + m.group() + ") applies " + TOPIC + " to " + rel(m.repos())
+          + "/, config " + rel(m.consumerConfig()));
+    }
+    NOT_BUILT.forEach((part, why) -> progress.say("missing", part + ": NOT RUNNING (" + why + ")"));
+
+    Observations observations = new Observations();
+    Hg readHg = track(HgFactory.open(HgOptions.defaults("hg")));
+    {
+      Convergence convergence = track(new Convergence(mirrors, readHg, progress, observations, data,
+          options.timeout(), clock));
+      EventWatch events = new EventWatch(kafka.bootstrapServers(), topics, progress, observations, seen -> {
+        if (seen.message().event() instanceof Heads h) {
+          if (seen.topic().equals(TOPIC)) {
+            convergence.expectMirrors(seen.message(), h);
+          } else if (seen.topic().equals(PENDING_TOPIC) && !NOT_BUILT.containsKey("heads consumers")) {
+            convergence.expectHeadsFiles(h);
+          }
+        }
+      });
+      daemons.add(Daemon.start("event-watch", events::run, events::stop, progress));
+      track(NotificationWatch.start(amqp, List.of(EXCHANGE_V1, EXCHANGE_V2), progress, observations));
+
+      Demo demo = new Demo(master, mirrors, observations, progress,
+          new ProcessHg(HgOptions.defaults("hg").withPlainProcesses(true)), data.resolve("work"),
+          PENDING_TOPIC, FINAL_TOPIC);
+      Demo.Expectations expect = new Demo.Expectations(
+          !NOT_BUILT.containsKey("heads consumers"),
+          !NOT_BUILT.containsKey("aggregators"),
+          !NOT_BUILT.containsKey("aggregators") && !NOT_BUILT.containsKey("heads consumers"),
+          !NOT_BUILT.containsKey("Pulse notifier") && !NOT_BUILT.containsKey("aggregators"));
+      List<Demo.Check> checks = demo.run(expect, options.timeout());
+      List<String> failed = new ArrayList<>();
+      for (Daemon d : daemons) {
+        d.unexpectedEnd().ifPresent(end -> failed.add(d.name() + " " + end));
+      }
+      return new Outcome(checks, failed, demo, data);
+    }
+  }
+
+  private String rel(Path p) {
+    return data.getFileName() + "/" + data.relativize(p);
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  /** Stops every part (consumers first, brokers last); data stays on disk. */
+  @Override
+  public void close() {
+    LogSetup.quietConsole();
+    daemons.forEach(Daemon::requestStop);
+    for (Daemon d : daemons) {
+      try {
+        d.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception e) {
+        progress.say("stop", "closing a part failed: " + e);
+      }
+    }
+  }
+}
