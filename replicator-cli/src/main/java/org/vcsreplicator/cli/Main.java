@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
         ReplicateHgrcCommand.class,
         ReplicateSyncCommand.class,
         ReplicateDeleteCommand.class,
+        AggregateCommand.class,
+        CheckAggregatorLagCommand.class,
+        PulseNotifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
