@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Thread-safe: parts print from their own threads, a line is never split.
  */
 final class Progress {
-  private static final int PART_WIDTH = 9;
+  private static final int PART_WIDTH = 11;
 
   private final PrintWriter out;
   private final Clock clock;

@@ -49,8 +49,6 @@ final class Sandbox implements AutoCloseable {
   private static Map<String, String> notBuilt() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("heads consumers", "heads-consume is not in this build yet");
-    m.put("aggregators", "aggregate is not in this build yet");
-    m.put("Pulse notifier", "pulse-notify is not in this build yet");
     return m;
   }
 
@@ -159,6 +157,11 @@ final class Sandbox implements AutoCloseable {
           + "/, config " + rel(m.consumerConfig()));
     }
     NOT_BUILT.forEach((part, why) -> progress.say("missing", part + ": NOT RUNNING (" + why + ")"));
+    daemons.addAll(Aggregators.start(data.resolve("aggregator"), kafka.bootstrapServers(), TOPIC, PENDING_TOPIC,
+        FINAL_TOPIC, mirrors.stream().map(Mirror::group).toList(), mirrors.stream().map(Mirror::headsGroup).toList(),
+        progress));
+    daemons.add(Notifier.start(data.resolve("notifier"), kafka.bootstrapServers(), FINAL_TOPIC, amqp, master,
+        EXCHANGE_V1, EXCHANGE_V2, progress));
 
     Observations observations = new Observations();
     Hg readHg = track(HgFactory.open(HgOptions.defaults("hg")));
@@ -180,11 +183,8 @@ final class Sandbox implements AutoCloseable {
       Demo demo = new Demo(master, mirrors, observations, progress,
           new ProcessHg(HgOptions.defaults("hg").withPlainProcesses(true)), data.resolve("work"),
           PENDING_TOPIC, FINAL_TOPIC);
-      Demo.Expectations expect = new Demo.Expectations(
-          !NOT_BUILT.containsKey("heads consumers"),
-          !NOT_BUILT.containsKey("aggregators"),
-          !NOT_BUILT.containsKey("aggregators") && !NOT_BUILT.containsKey("heads consumers"),
-          !NOT_BUILT.containsKey("Pulse notifier") && !NOT_BUILT.containsKey("aggregators"));
+      boolean heads = !NOT_BUILT.containsKey("heads consumers");
+      Demo.Expectations expect = new Demo.Expectations(heads, true, heads, heads);
       List<Demo.Check> checks = demo.run(expect, options.timeout());
       List<String> failed = new ArrayList<>();
       for (Daemon d : daemons) {
