@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "How long the demo waits for each thing it expects (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
-  // visible for testing: the IT stops an interactive run through it
+  // visible for testing: released by Ctrl-C (the shutdown hook), or by a test
   final CountDownLatch stop = new CountDownLatch(1);
 
   @Override
@@ -78,15 +79,32 @@ public final class SandboxCommand implements Callable<Integer> {
       return ok ? 0 : 1;
     }
     instructions(outcome, progress);
+    // Ctrl-C starts the JVM's shutdown: the hook hands the stop to this thread and waits until
+    // everything is closed, so the brokers stop after the consumers and the last lines print.
+    CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
-      progress.plain("");
-      progress.say("stop", "Ctrl-C: stopping every part");
-      sandbox.close();
-      progress.plain("Stopped. Data left in " + outcome.dataDir() + " (delete it when done).");
       stop.countDown();
+      try {
+        closed.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }, "sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    stop.await();
+    try {
+      stop.await();
+      progress.plain("");
+      progress.say("stop", "stopping every part");
+      sandbox.close();
+      progress.plain("Stopped. Data left in " + outcome.dataDir() + " (delete it when done).");
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down (Ctrl-C): the hook is running and returns now
+      }
+    }
     return 0;
   }
 
@@ -143,7 +161,12 @@ public final class SandboxCommand implements Callable<Integer> {
 
   /** Builds the command line; the IT runs it in process. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new SandboxCommand());
+    return commandLine(new SandboxCommand());
+  }
+
+  // visible for testing: the IT keeps the command to stop an interactive run
+  static CommandLine commandLine(SandboxCommand command) {
+    CommandLine cli = new CommandLine(command);
     cli.setUsageHelpAutoWidth(true);
     return cli;
   }
