@@ -62,19 +62,25 @@ final class AmqpServer implements AutoCloseable {
   private final Kind kind;
   private final int port;
   private final SystemLauncher qpid;
+  private final String why;
 
-  private AmqpServer(Kind kind, int port, SystemLauncher qpid) {
+  private AmqpServer(Kind kind, int port, SystemLauncher qpid, String why) {
     this.kind = kind;
     this.port = port;
     this.qpid = qpid;
+    this.why = why;
   }
 
-  /** Uses a local RabbitMQ if one answers, else starts Qpid with its work directory in {@code workDir}. */
-  static AmqpServer start(Path workDir) throws Exception {
-    if (answers(HOST, RABBITMQ_PORT)) {
-      return new AmqpServer(Kind.RABBITMQ, RABBITMQ_PORT, null);
+  /**
+   * Uses a local RabbitMQ if one answers (and {@code tryRabbitMq}), else starts Qpid with its work
+   * directory in {@code workDir}.
+   */
+  static AmqpServer start(Path workDir, boolean tryRabbitMq) throws Exception {
+    if (tryRabbitMq && answers(HOST, RABBITMQ_PORT)) {
+      return new AmqpServer(Kind.RABBITMQ, RABBITMQ_PORT, null, "already running; user guest");
     }
-    return startQpid(workDir);
+    return startQpid(workDir, tryRabbitMq ? "no RabbitMQ answered on " + HOST + ":" + RABBITMQ_PORT
+        : "--embedded-amqp");
   }
 
   private static boolean answers(String host, int port) {
@@ -90,7 +96,7 @@ final class AmqpServer implements AutoCloseable {
 
   // Qpid's model API is generic over self types that raw Class literals cannot express.
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static AmqpServer startQpid(Path workDir) throws Exception {
+  private static AmqpServer startQpid(Path workDir, String why) throws Exception {
     Files.createDirectories(workDir);
     Path config = workDir.resolve("initial-config.json");
     Files.writeString(config, QPID_CONFIG, StandardCharsets.UTF_8);
@@ -118,7 +124,8 @@ final class AmqpServer implements AutoCloseable {
           .filter(p -> p > 0)
           .findFirst()
           .orElseThrow(() -> new IllegalStateException("the embedded Qpid broker bound no AMQP port"));
-      return new AmqpServer(Kind.EMBEDDED_QPID, port, launcher);
+      return new AmqpServer(Kind.EMBEDDED_QPID, port, launcher, why + "; user guest/guest, work dir "
+          + workDir.getFileName() + "/");
     } catch (Exception | Error e) {
       try {
         launcher.shutdown();
@@ -156,10 +163,8 @@ final class AmqpServer implements AutoCloseable {
 
   /** One line saying what runs, for the progress output. */
   String describe() {
-    return kind == Kind.RABBITMQ
-        ? "RabbitMQ at " + HOST + ":" + port + " (already running; user guest)"
-        : "embedded Apache Qpid Broker-J at " + HOST + ":" + port + " (no RabbitMQ answered on "
-            + HOST + ":" + RABBITMQ_PORT + "; user guest/guest)";
+    return (kind == Kind.RABBITMQ ? "RabbitMQ at " : "embedded Apache Qpid Broker-J at ") + HOST + ":" + port
+        + " (" + why + ")";
   }
 
   @Override

@@ -57,8 +57,9 @@ final class Sandbox implements AutoCloseable {
    * @param once run the demo and stop
    * @param timeout how long the demo waits for each expectation
    * @param hookModule the producer's hg hook module
+   * @param tryRabbitMq use a RabbitMQ on 127.0.0.1:5672 when one answers
    */
-  record Options(Path dataDir, boolean once, Duration timeout, Path hookModule) {
+  record Options(Path dataDir, boolean once, Duration timeout, Path hookModule, boolean tryRabbitMq) {
     Options {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(timeout, "timeout");
@@ -114,7 +115,7 @@ final class Sandbox implements AutoCloseable {
     }
     CompletableFuture<AmqpServer> amqpStart = CompletableFuture.supplyAsync(() -> {
       try {
-        return AmqpServer.start(data.resolve("amqp"));
+        return AmqpServer.start(data.resolve("amqp"), options.tryRabbitMq());
       } catch (Exception e) {
         throw new IllegalStateException("cannot start an AMQP broker: " + e.getMessage(), e);
       }

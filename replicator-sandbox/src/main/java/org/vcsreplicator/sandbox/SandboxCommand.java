@@ -45,6 +45,10 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "How long the demo waits for each thing it expects (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = "--embedded-amqp",
+      description = "Start the embedded Qpid broker even when a RabbitMQ answers on 127.0.0.1:5672.")
+  boolean embeddedAmqp;
+
   // visible for testing: released by Ctrl-C (the shutdown hook), or by a test
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -58,7 +62,7 @@ public final class SandboxCommand implements Callable<Integer> {
     progress.plain("vcsreplicator sandbox: a master, two mirrors, the aggregators and the Pulse notifier on loopback"
         + (once ? " (--once: the demo, then exit)" : ""));
     Sandbox sandbox = new Sandbox(new Sandbox.Options(dataDir, once, Duration.ofSeconds(timeoutSeconds),
-        hookModule()), progress, Clock.systemUTC());
+        hookModule(), !embeddedAmqp), progress, Clock.systemUTC());
     Sandbox.Outcome outcome;
     try {
       Path data = sandbox.prepare();

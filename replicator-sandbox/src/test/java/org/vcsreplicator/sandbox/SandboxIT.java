@@ -61,6 +61,7 @@ class SandboxIT {
     assertTrue(text.contains("Everything arrived."), text);
   }
 
+  /** Also the embedded AMQP broker's run (the first test uses a local RabbitMQ when there is one). */
   @Test
   void keepsRunningForTheUsersPushesUntilStopped() throws Exception {
     Path data = tmp.resolve("data");
@@ -69,7 +70,8 @@ class SandboxIT {
     CommandLine cli = SandboxCommand.commandLine(command);
     cli.setOut(new PrintWriter(out, true));
     AtomicInteger code = new AtomicInteger(-1);
-    Thread run = new Thread(() -> code.set(cli.execute("--data-dir", data.toString(), "--timeout", "30")));
+    Thread run = new Thread(() -> code.set(cli.execute("--data-dir", data.toString(), "--timeout", "30",
+        "--embedded-amqp")));
     run.start();
     try {
       await(() -> out.toString().contains("The sandbox keeps running") || !run.isAlive(), "the demo to finish");
