@@ -28,8 +28,13 @@ final class NotificationWatch implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** Binds the queue and starts consuming; returns the queue's name through the progress output. */
-  static NotificationWatch start(AmqpServer amqp, List<String> exchanges, Progress progress,
+  /**
+   * Binds the queue and starts consuming.
+   *
+   * @param repoUrlPrefix notifications about other repositories are ignored: a RabbitMQ may be
+   *     shared with other sandboxes publishing to the same exchanges
+   */
+  static NotificationWatch start(AmqpServer amqp, List<String> exchanges, String repoUrlPrefix, Progress progress,
       Observations observations) throws IOException, TimeoutException {
     Connection c = amqp.connectionFactory().newConnection("vcsreplicator-sandbox-subscriber");
     try {
@@ -39,7 +44,7 @@ final class NotificationWatch implements AutoCloseable {
         ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
         ch.queueBind(queue, exchange, "#");
       }
-      ch.basicConsume(queue, true, (tag, delivery) -> show(delivery, progress, observations), tag -> { });
+      ch.basicConsume(queue, true, (tag, delivery) -> show(delivery, repoUrlPrefix, progress, observations), tag -> { });
       progress.say("pulse", "subscriber queue " + queue + " bound to " + String.join(" and ", exchanges)
           + " with routing key #");
       return new NotificationWatch(c);
@@ -49,7 +54,7 @@ final class NotificationWatch implements AutoCloseable {
     }
   }
 
-  private static void show(Delivery d, Progress progress, Observations observations) {
+  private static void show(Delivery d, String repoUrlPrefix, Progress progress, Observations observations) {
     String exchange = d.getEnvelope().getExchange();
     String key = d.getEnvelope().getRoutingKey();
     JsonNode body;
@@ -63,6 +68,9 @@ final class NotificationWatch implements AutoCloseable {
     // exchange2 carries {"type", "data"}; the v1 exchange carries changegroup data without a type.
     String type = payload.has("type") ? payload.path("type").asText() : "changegroup.1 (v1)";
     JsonNode data = payload.has("data") ? payload.path("data") : payload;
+    if (!data.path("repo_url").asText().startsWith(repoUrlPrefix)) {
+      return; // another sandbox's
+    }
     observations.notification(new Observations.Notification(exchange, key, type, data));
     progress.say("pulse", "received from " + exchange + " routing key '" + key + "': " + type);
     for (Map.Entry<String, JsonNode> f : data.properties()) {

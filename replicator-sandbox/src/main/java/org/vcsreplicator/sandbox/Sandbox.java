@@ -179,7 +179,8 @@ final class Sandbox implements AutoCloseable {
         }
       });
       daemons.add(Daemon.start("event-watch", events::run, events::stop, progress));
-      track(NotificationWatch.start(amqp, List.of(EXCHANGE_V1, EXCHANGE_V2), progress, observations));
+      track(NotificationWatch.start(amqp, List.of(EXCHANGE_V1, EXCHANGE_V2), master.baseUrl() + "/", progress,
+          observations));
 
       Demo demo = new Demo(master, mirrors, observations, progress,
           new ProcessHg(HgOptions.defaults("hg").withPlainProcesses(true)), data.resolve("work"),
