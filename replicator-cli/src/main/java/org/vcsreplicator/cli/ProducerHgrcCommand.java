@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,8 +55,15 @@ final class ProducerHgrcCommand implements Callable<Integer> {
         + "post-init.vcsreplicator = " + python + "postinit\n";
   }
 
-  /** {@code <home>/hghooks/…} where the CLI runs from {@code <home>/replicator-cli/target/…}. */
+  /**
+   * {@code <home>/hghooks/…}: the launcher's {@link Installation#home()}, else derived from a CLI
+   * running from {@code <home>/replicator-cli/target/…}.
+   */
   static Path installedModule() {
+    Optional<Path> home = Installation.home();
+    if (home.isPresent()) {
+      return home.get().resolve(MODULE);
+    }
     try {
       Path code = Path.of(ProducerHgrcCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // replicator-cli/target/replicator-cli.jar or replicator-cli/target/classes
