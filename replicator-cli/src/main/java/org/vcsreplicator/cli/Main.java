@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         ConsumeCommand.class,
+        HeadsConsumeCommand.class,
         PrintOffsetsCommand.class,
         CheckLagCommand.class,
         ProducerDaemonCommand.class,
