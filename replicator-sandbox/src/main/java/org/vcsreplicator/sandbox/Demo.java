@@ -30,9 +30,6 @@ final class Demo {
   static final String REPO = "demo";
   private static final String USER = "sandbox user <user@sandbox.invalid>";
 
-  /** What the demo waits for, given the parts that run. */
-  record Expectations(boolean headsFiles, boolean pendingTopic, boolean finalTopic, boolean notification) {}
-
   /** One expectation and whether it was met. */
   record Check(String what, boolean seen) {}
 
@@ -71,7 +68,7 @@ final class Demo {
    *
    * @return one entry per expectation, in order
    */
-  List<Check> run(Expectations expect, Duration timeout) throws IOException, HgUnavailableException,
+  List<Check> run(Duration timeout) throws IOException, HgUnavailableException,
       InterruptedException {
     Path masterRepo = master.repos().resolve(REPO);
     progress.say("demo", "hg init " + masterRepo + "   (as the master: its hgrc has the producer hooks)");
@@ -99,28 +96,21 @@ final class Demo {
       checks.add(new Check(m.name() + " has the master's heads",
           wait(o -> o.mirrorHeads(m.name(), path).map(heads::equals).orElse(false), timeout)));
     }
-    if (expect.pendingTopic()) {
-      checks.add(new Check("the push copied to " + pendingTopic + " (both mirrors applied it)",
-          wait(o -> carriesHeads(o, pendingTopic, path, heads), timeout)));
+    checks.add(new Check("the push copied to " + pendingTopic + " (both mirrors applied it)",
+        wait(o -> carriesHeads(o, pendingTopic, path, heads), timeout)));
+    for (Mirror m : mirrors) {
+      checks.add(new Check(m.name() + "'s .hg/replicated-data has the master's heads",
+          wait(o -> o.headsFile(m.name(), path).map(d -> Set.copyOf(d.heads()).equals(heads)).orElse(false),
+              timeout)));
     }
-    if (expect.headsFiles()) {
-      for (Mirror m : mirrors) {
-        checks.add(new Check(m.name() + "'s .hg/replicated-data has the master's heads",
-            wait(o -> o.headsFile(m.name(), path).map(d -> Set.copyOf(d.heads()).equals(heads)).orElse(false),
-                timeout)));
-      }
-    }
-    if (expect.finalTopic()) {
-      checks.add(new Check("the push copied to " + finalTopic + " (both heads consumers wrote it)",
-          wait(o -> carriesHeads(o, finalTopic, path, heads), timeout)));
-    }
-    if (expect.notification()) {
-      String repoUrl = url();
-      checks.add(new Check("a changegroup.1 notification for " + repoUrl + " with head " + shortOf(heads),
-          wait(o -> o.notifications().stream().anyMatch(n -> n.type().equals("changegroup.1")
-              && n.data().path("repo_url").asText().equals(repoUrl)
-              && heads.stream().allMatch(h -> n.data().path("heads").toString().contains(h.hex()))), timeout)));
-    }
+    checks.add(new Check("the push copied to " + finalTopic + " (both heads consumers wrote it)",
+        wait(o -> carriesHeads(o, finalTopic, path, heads), timeout)));
+    String repoUrl = url();
+    checks.add(new Check("a changegroup.1 notification on " + Sandbox.EXCHANGE_V2 + " for " + repoUrl
+        + " with head " + shortOf(heads),
+        wait(o -> o.notifications().stream().anyMatch(n -> n.type().equals("changegroup.1")
+            && n.data().path("repo_url").asText().equals(repoUrl)
+            && heads.stream().allMatch(h -> n.data().path("heads").toString().contains(h.hex()))), timeout)));
     return checks;
   }
 
@@ -160,7 +150,7 @@ final class Demo {
   private void show(HgResult r) {
     for (String line : r.output().split("\n")) {
       if (line.contains("replication log") || line.contains("recorded")) {
-        progress.detail(line.strip());
+        progress.say("demo", "hg printed: " + line.strip());
       }
     }
   }

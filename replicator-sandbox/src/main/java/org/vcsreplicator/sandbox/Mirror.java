@@ -108,6 +108,13 @@ final class Mirror implements AutoCloseable {
     return track(Daemon.start(name + "-consumer", () -> run(session), session::stop, progress));
   }
 
+  /** Starts the heads consumer on its own thread. */
+  Daemon startHeadsConsumer(Progress progress) {
+    ConsumerSettings settings = ConsumerSettings.from(IniFile.load(headsConsumerConfig()));
+    ConsumeSession session = ConsumeSession.openHeads(settings, headsConsumerConfig().toString());
+    return track(Daemon.start(name + "-heads", () -> run(session), session::stop, progress));
+  }
+
   private static String run(ConsumeSession session) throws Exception {
     try (session) {
       MirrorConsumer.Result r = session.consume(MirrorConsumer.Options.continuous(Optional.empty()));
