@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "Without --once it keeps running for you to push more, until Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:--once: everything expected was seen; without --once: stopped with Ctrl-C",
+        "0:--once: everything expected was seen (without --once it runs until Ctrl-C; the shell reports 130)",
         "1:something did not arrive or a part failed (the output says what), or the sandbox could not start",
         "2:bad usage"})
 public final class SandboxCommand implements Callable<Integer> {
