@@ -76,8 +76,12 @@ final class Daemon implements AutoCloseable {
 
   /** Asks the loop to stop and waits for it (bounded). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     requestStop();
-    thread.join(JOIN_TIMEOUT.toMillis());
+    try {
+      thread.join(JOIN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -136,11 +136,17 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       admin.close(Duration.ofSeconds(5));
     } finally {
-      cluster.close();
+      try {
+        cluster.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the Kafka broker cleanly: " + e, e);
+      }
     }
   }
 }

@@ -3,8 +3,6 @@ package org.vcsreplicator.sandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.vcsreplicator.config.ConsumerSettings;
 import org.vcsreplicator.config.IniFile;
@@ -18,13 +16,12 @@ import org.vcsreplicator.consumer.MirrorConsumer;
  * run in this JVM from their own INI files, exactly as {@code bin/vcsreplicator consume} and
  * {@code heads-consume} would read them.
  *
- * <p>Not thread-safe; started and closed by the sandbox's main thread.
+ * <p>Not thread-safe; set up by the sandbox's main thread, which also stops the loops it starts.
  */
-final class Mirror implements AutoCloseable {
+final class Mirror {
   private final String name;
   private final Path dir;
   private final Path repos;
-  private final List<Daemon> daemons = new ArrayList<>();
 
   private Mirror(String name, Path dir, Path repos) {
     this.name = name;
@@ -105,37 +102,20 @@ final class Mirror implements AutoCloseable {
   Daemon startConsumer(Progress progress) {
     ConsumerSettings settings = ConsumerSettings.from(IniFile.load(consumerConfig()));
     ConsumeSession session = ConsumeSession.open(settings, consumerConfig().toString());
-    return track(Daemon.start(name + "-consumer", () -> run(session), session::stop, progress));
+    return Daemon.start(name + "-consumer", () -> run(session), session::stop, progress);
   }
 
   /** Starts the heads consumer on its own thread. */
   Daemon startHeadsConsumer(Progress progress) {
     ConsumerSettings settings = ConsumerSettings.from(IniFile.load(headsConsumerConfig()));
     ConsumeSession session = ConsumeSession.openHeads(settings, headsConsumerConfig().toString());
-    return track(Daemon.start(name + "-heads", () -> run(session), session::stop, progress));
+    return Daemon.start(name + "-heads", () -> run(session), session::stop, progress);
   }
 
   private static String run(ConsumeSession session) throws Exception {
     try (session) {
       MirrorConsumer.Result r = session.consume(MirrorConsumer.Options.continuous(Optional.empty()));
       return r == MirrorConsumer.Result.FAILED ? "failed at an event it cannot apply" : r.toString().toLowerCase();
-    }
-  }
-
-  private Daemon track(Daemon d) {
-    daemons.add(d);
-    return d;
-  }
-
-  /** Asks every loop of this mirror to stop, without waiting. */
-  void requestStop() {
-    daemons.forEach(Daemon::requestStop);
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    for (Daemon d : daemons) {
-      d.close();
     }
   }
 }

@@ -39,6 +39,16 @@ final class Sandbox implements AutoCloseable {
   static final List<String> MIRRORS = List.of("mirror1", "mirror2");
   static final String EXCHANGE_V1 = "exchange/hgpushes/v1";
   static final String EXCHANGE_V2 = "exchange/hgpushes/v2";
+  /** Topic name to partition count, in the order records flow through them. */
+  static final Map<String, Integer> TOPICS = topics();
+
+  private static Map<String, Integer> topics() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put(TOPIC, PARTITIONS);
+    m.put(PENDING_TOPIC, 1);
+    m.put(FINAL_TOPIC, 1);
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   /**
    * @param dataDir where everything goes (made absolute here)
@@ -68,6 +78,7 @@ final class Sandbox implements AutoCloseable {
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
   private final List<Daemon> daemons = new ArrayList<>();
   private final List<Mirror> mirrors = new ArrayList<>();
+  private KafkaBroker kafka;
   private Master master;
   private Path data;
 
@@ -101,6 +112,24 @@ final class Sandbox implements AutoCloseable {
     if (!Files.isRegularFile(options.hookModule())) {
       throw new IllegalStateException("the producer's hg hook module is missing: " + options.hookModule());
     }
+    AmqpServer amqp = startBrokers();
+    startMaster();
+    startMirrors();
+    startAggregatorsAndNotifier(amqp);
+    Observations observations = startWatchers(amqp);
+    Demo demo = new Demo(master, mirrors, observations, progress,
+        new ProcessHg(HgOptions.defaults("hg").withPlainProcesses(true)), data.resolve("work"),
+        PENDING_TOPIC, FINAL_TOPIC);
+    List<Demo.Check> checks = demo.run(options.timeout());
+    List<String> failed = new ArrayList<>();
+    for (Daemon d : daemons) {
+      d.unexpectedEnd().ifPresent(end -> failed.add(d.name() + " " + end));
+    }
+    return new Outcome(checks, failed, demo, data);
+  }
+
+  /** Kafka and the topics; the AMQP broker starts meanwhile on another thread (both take seconds). */
+  private AmqpServer startBrokers() throws Exception {
     CompletableFuture<AmqpServer> amqpStart = CompletableFuture.supplyAsync(() -> {
       try {
         return AmqpServer.start(data.resolve("amqp"), options.tryRabbitMq());
@@ -108,36 +137,35 @@ final class Sandbox implements AutoCloseable {
         throw new IllegalStateException("cannot start an AMQP broker: " + e.getMessage(), e);
       }
     });
-    KafkaBroker kafka;
     try {
       kafka = track(KafkaBroker.start(data.resolve("kafka")));
     } catch (Exception e) {
       amqpStart.thenAccept(AmqpServer::close);
       throw e;
     }
-    progress.say("kafka", "broker up at " + kafka.bootstrapServers() + " (embedded, KRaft), log in "
-        + data.relativize(data.resolve("kafka")) + "/");
-    Map<String, Integer> topics = new LinkedHashMap<>();
-    topics.put(TOPIC, PARTITIONS);
-    topics.put(PENDING_TOPIC, 1);
-    topics.put(FINAL_TOPIC, 1);
-    kafka.createTopics(topics);
+    progress.say("kafka", "broker up at " + kafka.bootstrapServers() + " (embedded, KRaft), log in kafka/");
+    kafka.createTopics(TOPICS);
     progress.say("kafka", "topics " + TOPIC + " (" + PARTITIONS + " partitions), " + PENDING_TOPIC + " (1), "
         + FINAL_TOPIC + " (1)");
     AmqpServer amqp;
     try {
       amqp = track(amqpStart.get());
     } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
     progress.say("amqp", amqp.describe());
+    return amqp;
+  }
 
+  private void startMaster() throws Exception {
     master = track(Master.start(data.resolve("master"), options.hookModule(), kafka.bootstrapServers(), TOPIC,
         PARTITIONS, data.resolve("logs")));
     progress.say("master", "producer daemon listening on " + master.producerSocket() + ", writing to " + TOPIC);
     progress.say("master", "hg serve publishes " + rel(master.repos()) + "/ at " + master.baseUrl()
         + "/ (push allowed; hooks from " + rel(master.dir().resolve("hgrc")) + ")");
+  }
 
+  private void startMirrors() throws Exception {
     for (String name : MIRRORS) {
       Mirror m = Mirror.create(name, data.resolve(name), kafka.bootstrapServers(), master, TOPIC, PENDING_TOPIC);
       mirrors.add(m);
@@ -148,40 +176,39 @@ final class Sandbox implements AutoCloseable {
       progress.say(name, "heads consumer (group " + m.headsGroup() + ") writes .hg/replicated-data from "
           + PENDING_TOPIC + ", config " + rel(m.headsConsumerConfig()));
     }
+  }
+
+  private void startAggregatorsAndNotifier(AmqpServer amqp) throws Exception {
     daemons.addAll(Aggregators.start(data.resolve("aggregator"), kafka.bootstrapServers(), TOPIC, PENDING_TOPIC,
         FINAL_TOPIC, mirrors.stream().map(Mirror::group).toList(), mirrors.stream().map(Mirror::headsGroup).toList(),
         progress));
     daemons.add(Notifier.start(data.resolve("notifier"), kafka.bootstrapServers(), FINAL_TOPIC, amqp, master,
         EXCHANGE_V1, EXCHANGE_V2, progress));
+  }
 
+  /**
+   * What shows the user the flow: every record of the topics, the mirrors catching up with each
+   * {@code hg-heads-1} the producer writes, the heads files once stage 1 copied it, and the
+   * notifications on a queue bound to the Pulse exchanges.
+   */
+  private Observations startWatchers(AmqpServer amqp) throws Exception {
     Observations observations = new Observations();
     Hg readHg = track(HgFactory.open(HgOptions.defaults("hg")));
-    {
-      Convergence convergence = track(new Convergence(mirrors, readHg, progress, observations, data,
-          options.timeout(), clock));
-      EventWatch events = new EventWatch(kafka.bootstrapServers(), topics, progress, observations, seen -> {
-        if (seen.message().event() instanceof Heads h) {
-          if (seen.topic().equals(TOPIC)) {
-            convergence.expectMirrors(seen.message(), h);
-          } else if (seen.topic().equals(PENDING_TOPIC)) {
-            convergence.expectHeadsFiles(h);
-          }
+    Convergence convergence = track(new Convergence(mirrors, readHg, progress, observations, data,
+        options.timeout(), clock));
+    EventWatch events = new EventWatch(kafka.bootstrapServers(), TOPICS, progress, observations, seen -> {
+      if (seen.message().event() instanceof Heads h) {
+        if (seen.topic().equals(TOPIC)) {
+          convergence.expectMirrors(seen.message(), h);
+        } else if (seen.topic().equals(PENDING_TOPIC)) {
+          convergence.expectHeadsFiles(h);
         }
-      });
-      daemons.add(Daemon.start("event-watch", events::run, events::stop, progress));
-      track(NotificationWatch.start(amqp, List.of(EXCHANGE_V1, EXCHANGE_V2), master.baseUrl() + "/", progress,
-          observations));
-
-      Demo demo = new Demo(master, mirrors, observations, progress,
-          new ProcessHg(HgOptions.defaults("hg").withPlainProcesses(true)), data.resolve("work"),
-          PENDING_TOPIC, FINAL_TOPIC);
-      List<Demo.Check> checks = demo.run(options.timeout());
-      List<String> failed = new ArrayList<>();
-      for (Daemon d : daemons) {
-        d.unexpectedEnd().ifPresent(end -> failed.add(d.name() + " " + end));
       }
-      return new Outcome(checks, failed, demo, data);
-    }
+    });
+    daemons.add(Daemon.start("event-watch", events::run, events::stop, progress));
+    track(NotificationWatch.start(amqp, List.of(EXCHANGE_V1, EXCHANGE_V2), master.baseUrl() + "/", progress,
+        observations));
+    return observations;
   }
 
   private String rel(Path p) {
@@ -198,13 +225,7 @@ final class Sandbox implements AutoCloseable {
   public void close() {
     LogSetup.quietConsole();
     daemons.forEach(Daemon::requestStop);
-    for (Daemon d : daemons) {
-      try {
-        d.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    daemons.forEach(Daemon::close);
     while (!opened.isEmpty()) {
       try {
         opened.pop().close();
