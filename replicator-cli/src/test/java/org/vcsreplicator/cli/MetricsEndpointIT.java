@@ -185,6 +185,7 @@ class MetricsEndpointIT {
           text2);
       assertTrue(text2.contains("partition 6 stopped at offset 3: holding without consuming or committing"), text2);
       assertTrue(daemon.isAlive(), "the daemon holds instead of exiting");
+      assertTrue(get("http://127.0.0.1:" + port + "/-/healthy").isPresent(), "the health probe answers");
 
       assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor());
       assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "SIGTERM ends the hold");
