@@ -124,6 +124,34 @@ class MetricsEndpointIT {
         .orElseThrow(() -> new AssertionError("no " + series + " in:\n" + text));
   }
 
+  /** Starts {@code bin/vcsreplicator ARGS} in its own JVM, its log collected in {@code log}. */
+  private static Process daemon(StringBuffer log, String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    Process daemon = new ProcessBuilder(command)
+        .redirectErrorStream(true) // the test class path's logback-test.xml logs to stdout
+        .start();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(daemon.getInputStream()))) {
+        in.lines().forEach(l -> log.append(l).append('\n'));
+      } catch (IOException | UncheckedIOException ignored) {
+        // the process ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return daemon;
+  }
+
+  /** SIGTERM, as a supervisor sends it (Process.destroy() would close our end of its output). */
+  private static int terminate(Process daemon) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor());
+    assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "SIGTERM ends the daemon");
+    return daemon.exitValue();
+  }
+
   @Test
   void scrapeShowsCountersAndTheStoppedPartitionWhileTheDaemonHolds() throws Exception {
     String topic = kafka.createUniqueTopic("pushdata", 8);
@@ -139,20 +167,8 @@ class MetricsEndpointIT {
       producer.send(topic, 6, new Heartbeat());                                        // 4: never reached
     }
     int port = freePort();
-    Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "consume", config, "--partition", "6", "--metrics-port", Integer.toString(port))
-        .redirectErrorStream(true) // the test class path's logback-test.xml logs to stdout
-        .start();
     StringBuffer log = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(daemon.getInputStream()))) {
-        in.lines().forEach(l -> log.append(l).append('\n'));
-      } catch (IOException | UncheckedIOException ignored) {
-        // the process ended
-      }
-    });
-    reader.start();
+    Process daemon = daemon(log, "consume", config, "--partition", "6", "--metrics-port", Integer.toString(port));
     try {
       String url = "http://127.0.0.1:" + port + "/metrics";
       String text = scrapeUntil(url, daemon, log,
@@ -187,12 +203,52 @@ class MetricsEndpointIT {
       assertTrue(daemon.isAlive(), "the daemon holds instead of exiting");
       assertTrue(get("http://127.0.0.1:" + port + "/-/healthy").isPresent(), "the health probe answers");
 
-      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor());
-      assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "SIGTERM ends the hold");
-      reader.join(10_000);
-      assertEquals(1, daemon.exitValue(), "it stopped on an error:\n" + log);
-      assertTrue(log.toString().contains("vcsreplicator.consumer exiting main consume loop with error"), log.toString());
+      assertEquals(1, terminate(daemon), "it stopped on an error:\n" + log);
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (!log.toString().contains("vcsreplicator.consumer exiting main consume loop with error")) {
+        assertTrue(System.nanoTime() < deadline, log.toString());
+        Thread.sleep(10);
+      }
       assertTrue(get(url).isEmpty(), "the endpoint is closed with the process");
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theAggregatorCountsItsCopiesAndItsGroupsOffsets() throws Exception {
+    String topic = kafka.createUniqueTopic("pushdata", 4);
+    String pending = kafka.createUniqueTopic("replicatedpushdatapending", 1);
+    Path groups = Files.writeString(tmp.resolve("groups"), "hgweb0\nhgweb1\n");
+    Path config = CheckAggregatorLagCommandIT.config(tmp, kafka.bootstrapServers(), topic, groups,
+        kafka.uniqueTopic("aggregator"), pending);
+    try (EventProducer producer = new EventProducer(kafka.clientConfig("master"), Duration.ofSeconds(30),
+        Clock.systemUTC());
+         org.vcsreplicator.kafka.OffsetsAdmin admin = new org.vcsreplicator.kafka.OffsetsAdmin(kafka.clientConfig(),
+             Duration.ofSeconds(15), Clock.systemUTC())) {
+      for (int i = 0; i < 3; i++) {
+        producer.send(topic, 0, new Heartbeat());
+      }
+      producer.send(topic, 2, new RepoInitV2(WirePath.of("{moz}/mozilla-central"), true));
+      // Both mirrors applied two records of partition 0 and the one of partition 2.
+      admin.commitOffsets("hgweb0", topic, java.util.Map.of(0, 2L, 2, 1L));
+      admin.commitOffsets("hgweb1", topic, java.util.Map.of(0, 2L, 2, 1L));
+    }
+    int port = freePort();
+    StringBuffer log = new StringBuffer();
+    Process daemon = daemon(log, "aggregate", config.toString(), "--metrics-port", Integer.toString(port));
+    try {
+      String url = "http://127.0.0.1:" + port + "/metrics";
+      String text = scrapeUntil(url, daemon, log,
+          t -> t.contains("vcsreplicator_committed_offset{partition=\"2\"} 1.0")
+              && t.contains("vcsreplicator_committed_offset{partition=\"0\"} 2.0"));
+      assertLine(text, "vcsreplicator_events_total{kind=\"heartbeat-1\",outcome=\"applied\",partition=\"0\"} 2.0");
+      assertLine(text, "vcsreplicator_events_total{kind=\"hg-repo-init-2\",outcome=\"applied\",partition=\"2\"} 1.0");
+      for (int p = 0; p < 4; p++) {
+        assertLine(text, "vcsreplicator_lag_events{partition=\"" + p + "\"} 0.0");
+        assertLine(text, "vcsreplicator_partition_stopped{partition=\"" + p + "\"} 0.0");
+      }
+      assertEquals(0, terminate(daemon), log.toString());
     } finally {
       daemon.destroyForcibly();
     }
