@@ -153,7 +153,11 @@ public final class MirrorConsumer {
     this.handler = Objects.requireNonNull(handler, "handler");
     this.stop = Objects.requireNonNull(stop, "stop");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.retrier = new Retrier(retryPolicy, stop::pause, metrics::retried);
+    // The Retrier pauses once before each retry: that is where a retry is counted.
+    this.retrier = new Retrier(retryPolicy, delay -> {
+      metrics.retried();
+      return stop.pause(delay);
+    });
     this.abortInFlight = Objects.requireNonNull(abortInFlight, "abortInFlight");
     this.commands = Objects.requireNonNull(commands, "commands");
     this.clock = Objects.requireNonNull(clock, "clock");

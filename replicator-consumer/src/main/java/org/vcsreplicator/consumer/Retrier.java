@@ -23,17 +23,10 @@ final class Retrier {
 
   private final RetrySettings policy;
   private final Pause pause;
-  private final Runnable onRetry;
 
   Retrier(RetrySettings policy, Pause pause) {
-    this(policy, pause, () -> { });
-  }
-
-  /** @param onRetry called before each pause that precedes a retry (the retries counter) */
-  Retrier(RetrySettings policy, Pause pause, Runnable onRetry) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.pause = Objects.requireNonNull(pause, "pause");
-    this.onRetry = Objects.requireNonNull(onRetry, "onRetry");
   }
 
   /**
@@ -58,7 +51,6 @@ final class Retrier {
       Duration delay = policy.delayBeforeRetry(failed - 1);
       log.warn("{} failed ({}); retrying in {}s (attempt {} of {})",
           what, t.reason(), seconds(delay), failed, policy.maxRetries());
-      onRetry.run();
       if (!pause.pause(delay)) {
         return t;
       }
