@@ -178,8 +178,8 @@ public final class SkipRecorder implements AutoCloseable {
           + "pending, a second --skip records and skips it", skip.id(), written, e.toString());
       throw e;
     }
-    log.warn("operator {} on {} skipped {} for group {} (reason: {}); recorded in {}", actor.user(), actor.host(),
-        skip, group, skip.reason().orElse("none given"), written);
+    log.warn("operator {} on {} skipped {} for group {}; recorded in {}", actor.user(), actor.host(), skip, group,
+        written);
     return skip;
   }
 
