@@ -142,29 +142,34 @@ public final class SkipRecorder implements AutoCloseable {
   }
 
   /**
-   * Skips {@code record} for {@code group}: writes its skip record, waits for the acknowledgement,
-   * then commits the record's offset + 1 through {@code consumer}.
+   * Skips {@code record} for {@code group}: checks it is the event the operator named, writes its
+   * skip record, waits for the acknowledgement, then commits the record's offset + 1 through
+   * {@code consumer}.
    *
    * @param consumer a consumer of {@code group}, owned by the caller, on the caller's thread
-   * @param reason the operator's {@code --reason}, or empty
+   * @param record the group's next pending record of its partition
    * @return the record written; never null
+   * @throws SkipRefusedException the record is not at the offset the request names; nothing was
+   *     written or committed
    * @throws SkipNotRecordedException the record was not acknowledged; nothing was committed
    * @throws KafkaException the record was written but the commit failed: the event is still pending
    */
   public SkipRecord skip(Consumer<?, ?> consumer, String group, ConsumerRecord<byte[], byte[]> record,
-      Optional<String> reason) throws SkipNotRecordedException {
+      SkipRequest request) throws SkipRefusedException, SkipNotRecordedException {
     return skip(consumer, group, new RecordCoordinates(record.topic(), record.partition(), record.offset()),
-        record.key(), record.value(), reason);
+        record.key(), record.value(), request);
   }
 
   /**
-   * {@link #skip(Consumer, String, ConsumerRecord, Optional)} for a record already taken apart.
+   * {@link #skip(Consumer, String, ConsumerRecord, SkipRequest)} for a record already taken apart.
    *
    * @param key the record key, or null
    * @param value the record value exactly as read, or null
    */
   public SkipRecord skip(Consumer<?, ?> consumer, String group, RecordCoordinates at, byte[] key, byte[] value,
-      Optional<String> reason) throws SkipNotRecordedException {
+      SkipRequest request) throws SkipRefusedException, SkipNotRecordedException {
+    request.check(at.partition(), at.offset());
+    Optional<String> reason = request.reason();
     SkipRecord skip = SkipRecord.skip(at, group, key, value, actor, clock.instant(), reason);
     RecordCoordinates written = write(skip);
     afterRecorded.run();

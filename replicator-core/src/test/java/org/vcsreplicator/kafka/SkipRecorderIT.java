@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Config;
@@ -103,7 +104,7 @@ class SkipRecorderIT {
     try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(w.group());
         SkipRecorder recorder = recorder(w, () -> { })) {
       ConsumerRecord<byte[], byte[]> record = first(consumer, w.topic());
-      SkipRecord skip = recorder.skip(consumer, w.group(), record, Optional.of("bug 1234"));
+      SkipRecord skip = recorder.skip(consumer, w.group(), record, new SkipRequest(OptionalLong.empty(), Optional.of("bug 1234")));
       assertEquals(w.group() + ":" + w.topic() + ":0:0", skip.id());
     }
     OffsetAndMetadata committed = committed(w);
@@ -140,7 +141,7 @@ class SkipRecorderIT {
         })) {
       ConsumerRecord<byte[], byte[]> record = first(consumer, w.topic());
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> recorder.skip(consumer, w.group(), record, Optional.empty()));
+          () -> recorder.skip(consumer, w.group(), record, SkipRequest.next()));
       assertEquals("killed between record and commit", e.getMessage());
     }
     assertNull(committed(w), "the event is still pending");
@@ -148,13 +149,31 @@ class SkipRecorderIT {
 
     // The operator runs --skip again: the same event is recorded again and now skipped.
     try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(w.group()); SkipRecorder recorder = recorder(w, () -> { })) {
-      recorder.skip(consumer, w.group(), first(consumer, w.topic()), Optional.empty());
+      recorder.skip(consumer, w.group(), first(consumer, w.topic()), SkipRequest.next());
     }
     assertEquals(1, committed(w).offset());
     List<SkipRecord> records = audit(w);
     assertEquals(2, records.size());
     assertEquals(records.get(0).id(), records.get(1).id());
     assertArrayEquals(records.get(0).event(), records.get(1).event());
+  }
+
+  @Test
+  void anOffsetOtherThanTheNextIsRefusedBeforeAnythingIsWritten() throws Exception {
+    World w = world();
+    try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(w.group()); SkipRecorder recorder = recorder(w, () -> {
+      throw new AssertionError("must not get past the check");
+    })) {
+      ConsumerRecord<byte[], byte[]> record = first(consumer, w.topic());
+      SkipRefusedException e = assertThrows(SkipRefusedException.class, () -> recorder.skip(consumer, w.group(),
+          record, new SkipRequest(OptionalLong.of(1), Optional.of("meant the second"))));
+      assertEquals("refusing to skip: the next event of partition 0 is at offset 0, not 1; nothing skipped, "
+          + "nothing recorded", e.getMessage());
+    }
+    assertNull(committed(w));
+    assertEquals(List.of(), audit(w));
+    assertEquals(List.of(), kafka.admin().listTopics().names().get(10, TimeUnit.SECONDS).stream()
+        .filter(w.audit()::equals).toList(), "not even the audit topic was created");
   }
 
   @Test
@@ -167,7 +186,7 @@ class SkipRecorderIT {
     })) {
       ConsumerRecord<byte[], byte[]> record = first(consumer, w.topic());
       SkipNotRecordedException e = assertThrows(SkipNotRecordedException.class,
-          () -> recorder.skip(consumer, w.group(), record, Optional.empty()));
+          () -> recorder.skip(consumer, w.group(), record, SkipRequest.next()));
       assertTrue(e.getMessage().startsWith("cannot record the skip of " + w.group() + ":" + w.topic() + ":0:0 in topic "
           + w.audit() + ": "), e.getMessage());
       assertTrue(e.getMessage().endsWith("; nothing was committed, the event is still pending"), e.getMessage());
@@ -181,7 +200,7 @@ class SkipRecorderIT {
     World w = world();
     kafka.createTopic(w.audit(), 1);
     try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(w.group()); SkipRecorder recorder = recorder(w, () -> { })) {
-      SkipRecord skip = recorder.skip(consumer, w.group(), first(consumer, w.topic()), Optional.empty());
+      SkipRecord skip = recorder.skip(consumer, w.group(), first(consumer, w.topic()), SkipRequest.next());
       SkipRecord replay = recorder.recordReplay(skip, Optional.of("fixed the repo"));
       assertEquals(Optional.of(skip.id()), replay.replayOf());
     }
@@ -200,7 +219,7 @@ class SkipRecorderIT {
       producer.send(new ProducerRecord<>(w.audit(), "garbage".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
     }
     try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(w.group()); SkipRecorder recorder = recorder(w, () -> { })) {
-      recorder.skip(consumer, w.group(), first(consumer, w.topic()), Optional.empty());
+      recorder.skip(consumer, w.group(), first(consumer, w.topic()), SkipRequest.next());
     }
     assertEquals(Set.of(w.group() + ":" + w.topic() + ":0:0"), Set.copyOf(audit(w).stream().map(SkipRecord::id).toList()));
   }
