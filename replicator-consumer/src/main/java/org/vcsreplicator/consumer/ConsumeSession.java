@@ -14,6 +14,7 @@ import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
+import org.vcsreplicator.message.Event;
 
 /**
  * Everything one {@code consume} invocation needs, built from the mirror's settings: the Kafka
@@ -91,8 +92,7 @@ public final class ConsumeSession implements AutoCloseable {
   public MirrorConsumer.Result consume(MirrorConsumer.Options options) throws HgUnavailableException {
     Hg opened = hgOpener.open(settings.hgPath());
     hg = opened;
-    EventApplier applier = new EventApplier(opened, routes(settings),
-        new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
+    EventApplier applier = applier(opened);
     MirrorConsumer loop = new MirrorConsumer(kafka, settings.topic(), settings.group(), applier, settings.retry(), stop,
         opened::close, commands, clock);
     running = loop;
@@ -101,6 +101,32 @@ public final class ConsumeSession implements AutoCloseable {
     }
     return loop.run(new MirrorConsumer.Options(options.partition(), options.startFrom(), options.onetime(),
         settings.pollTimeout()));
+  }
+
+  /**
+   * {@code skipped replay}: applies one event (a skipped one, after the operator fixed its cause)
+   * exactly as the consume loop would, through the same {@link EventApplier}, once: no retries
+   * (the operator is watching and can run it again). Commits nothing.
+   *
+   * @return never null; {@link Outcome.Applied} when this mirror now reflects the event
+   * @throws HgUnavailableException when hg cannot be started at all
+   */
+  public Outcome replay(Event event) throws HgUnavailableException {
+    return applier(openHg()).apply(event);
+  }
+
+  private Hg openHg() throws HgUnavailableException {
+    Hg opened = hg;
+    if (opened == null) {
+      opened = hgOpener.open(settings.hgPath());
+      hg = opened;
+    }
+    return opened;
+  }
+
+  private EventApplier applier(Hg opened) {
+    return new EventApplier(opened, routes(settings),
+        new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
   }
 
   /** The operator tools on the same consumer; they commit nothing except {@code --skip}. */

@@ -30,4 +30,12 @@ public record OperatorCommands(String launcher, String configPath) {
   public String skip(int partition) {
     return launcher + " consume " + configPath + " --skip --partition " + partition;
   }
+
+  /**
+   * {@code bin/vcsreplicator consume CONFIG --skip --partition P --offset N}: skips exactly that
+   * event or refuses (another operator or a restarted consumer may have moved on meanwhile).
+   */
+  public String skip(int partition, long offset) {
+    return skip(partition) + " --offset " + offset;
+  }
 }
