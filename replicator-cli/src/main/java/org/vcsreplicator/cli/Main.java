@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
     subcommands = {VersionCommand.class, ConsumeCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class,
-        CommandLine.HelpCommand.class})
+        SkippedCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -77,9 +77,10 @@ public final class SkipRecordReader {
         return List.of();
       }
       infos.forEach(p -> partitions.add(new TopicPartition(auditTopic, p.partition())));
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+      // Assigned before asking for the end offsets, or the client warns it cannot track them.
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
       List<SkipRecord> out = new ArrayList<>();
       while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
         if (System.nanoTime() - deadline > 0) {
