@@ -18,7 +18,6 @@ import org.vcsreplicator.consumer.ConsumerLog;
 import org.vcsreplicator.consumer.DumpYaml;
 import org.vcsreplicator.consumer.EventDisplay;
 import org.vcsreplicator.consumer.MirrorConsumer;
-import org.vcsreplicator.consumer.OperatorCommands;
 import org.vcsreplicator.consumer.PendingRecord;
 import org.vcsreplicator.consumer.PendingRecords;
 import org.vcsreplicator.hg.HgUnavailableException;
@@ -42,7 +41,7 @@ import picocli.CommandLine.Command;
             + "at an event it cannot apply (inspect it with --dump, drop it with --skip).",
         "Flags are checked in this order: --wait-for-no-lag, --wait-for-n, --dump, --skip.",
         "Exit 1 also when --skip finds nothing pending, refuses (--offset), or cannot record the skip."})
-final class ConsumeCommand implements Callable<Integer> {
+class ConsumeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLog.NAME);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -106,7 +105,7 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     Optional<Integer> only = Optional.ofNullable(partition);
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
-    try (ConsumeSession session = ConsumeSession.open(settings, config.toString())) {
+    try (ConsumeSession session = openSession(settings, config.toString())) {
       SignalStop signals = SignalStop.install(log, session::stop);
       try {
         return run(session, only, start, out, err);
@@ -118,6 +117,11 @@ final class ConsumeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+  }
+
+  /** The session this subcommand drives; {@link HeadsConsumeCommand} opens the heads consumer's. */
+  ConsumeSession openSession(ConsumerSettings settings, String configPath) {
+    return ConsumeSession.open(settings, configPath);
   }
 
   /** The options that only make sense with --skip, used without it; null when all is well. */
@@ -193,7 +197,7 @@ final class ConsumeCommand implements Callable<Integer> {
     out.println("skipped " + r.summary() + " in partition " + r.at().partition() + " offset " + r.at().offset() + ":");
     out.println(DumpYaml.render(List.of(r)));
     out.println("recorded as " + audit.id() + " in " + session.settings().skipTopic() + "; put it back with `"
-        + OperatorCommands.DEFAULT_LAUNCHER + " skipped replay " + config + " " + audit.id() + "`");
+        + session.commands().replay(audit.id()) + "`");
     out.println("skipped message in partition " + r.at().partition() + " for group " + group);
     out.flush();
     return 0;

@@ -12,8 +12,23 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Kafka-based replication of Mercurial repositories from a master to mirrors.",
-    subcommands = {VersionCommand.class, ConsumeCommand.class, PrintOffsetsCommand.class, CheckLagCommand.class,
-        SkippedCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        VersionCommand.class,
+        ConsumeCommand.class,
+        HeadsConsumeCommand.class,
+        PrintOffsetsCommand.class,
+        CheckLagCommand.class,
+        ProducerDaemonCommand.class,
+        ProducerHgrcCommand.class,
+        SendHeartbeatCommand.class,
+        ReplicateHgrcCommand.class,
+        ReplicateSyncCommand.class,
+        ReplicateDeleteCommand.class,
+        AggregateCommand.class,
+        CheckAggregatorLagCommand.class,
+        PulseNotifyCommand.class,
+        SkippedCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

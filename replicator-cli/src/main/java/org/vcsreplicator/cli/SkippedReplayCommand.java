@@ -28,14 +28,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code skipped replay CONFIG ID}: re-applies one skipped event to this mirror through the
- * consumer's own {@code EventApplier}, then records the replay in the audit topic (a replay record
+ * {@code skipped replay CONFIG ID [--heads]}: re-applies one skipped event to this mirror through
+ * the consumer's own handler ({@code EventApplier}, or the heads consumer's), then records the replay in the audit topic (a replay record
  * naming the skip in {@code replay_of}).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
     description = {
         "Re-apply one skipped event (by the id `skipped list` shows) to this mirror, exactly as the consumer "
-            + "would apply it, after its cause was fixed; then record the replay in the audit topic.",
+            + "(or with --heads, the heads consumer) would apply it, after its cause was fixed; then record the "
+            + "replay in the audit topic.",
         "Only skips of this mirror's group and topic ([consumer] group and topic) are replayed. The event is "
             + "applied as it was: if later events of the same repository were applied since (a newer hgrc, "
             + "a bookmark move), replaying an older one of those kinds can undo them; a changegroup, an init "
@@ -57,6 +58,11 @@ final class SkippedReplayCommand implements Callable<Integer> {
   @Option(names = "--reason", paramLabel = "TEXT", description = "recorded with the replay (optional)")
   String reason;
 
+  @Option(names = "--heads",
+      description = "the skip was made by heads-consume (CONFIG is then its vcsreplicator-pending.ini): replay "
+          + "through the heads consumer, which writes .hg/replicated-data")
+  boolean heads;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +74,8 @@ final class SkippedReplayCommand implements Callable<Integer> {
       log.info("replaying {} skipped at {} by {} ({})", EventDisplay.of(event), skipped.at(), skipped.by().user(),
           skipped.id());
       Outcome outcome;
-      try (ConsumeSession session = ConsumeSession.open(settings, config.toString())) {
+      try (ConsumeSession session = heads ? ConsumeSession.openHeads(settings, config.toString())
+          : ConsumeSession.open(settings, config.toString())) {
         outcome = session.replay(event);
       }
       if (!outcome.isApplied()) {
