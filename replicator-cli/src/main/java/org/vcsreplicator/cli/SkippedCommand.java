@@ -10,11 +10,8 @@ import picocli.CommandLine.Command;
  * event back on this mirror.
  */
 @Command(name = "skipped", mixinStandardHelpOptions = true,
-    description = {
-        "The events operators dropped with --skip, recorded in the skip audit topic "
-            + "([consumer] skip_topic, default <topic>-skipped) with who, when, why and the full event.",
-        "  list    show them (table, or --json)",
-        "  replay  re-apply one of them to this mirror after its cause was fixed"},
+    description = "The events operators dropped with --skip, recorded in the skip audit topic "
+        + "([consumer] skip_topic, default <topic>-skipped) with who, when, why and the full event.",
     subcommands = {SkippedListCommand.class, SkippedReplayCommand.class, CommandLine.HelpCommand.class})
 final class SkippedCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
