@@ -120,7 +120,6 @@ public final class KafkaWindowReader implements ReplicationLogWindow, AutoClosea
       }
     }
     log.info("finished retrieving messages on partition {}", tp.partition());
-    kafka.assign(List.of());
     return out;
   }
 

@@ -39,8 +39,7 @@ import org.vcsreplicator.message.WirePath;
  * The mirror half of bootstrapping a new mirror (the original's {@code
  * vcsreplicator-bootstrap-hgweb}), run while the mirror's consumer daemons are stopped:
  * <ol>
- *   <li>sets the mirror group's committed offsets to the window starts (which also proves no
- *       consumer of the group is running);
+ *   <li>sets the mirror group's committed offsets to the window starts;
  *   <li>reads every partition's window of the {@link BootstrapSnapshot};
  *   <li>plans ({@link BootstrapPlan}): which repository is cloned from which bootstrap sync, which
  *       later records are replayed, what is filtered;
@@ -48,8 +47,9 @@ import org.vcsreplicator.message.WirePath;
  *       EventApplier#applyBootstrapSync}: stream clone, else init and pull; hgrc; heads), then
  *       replays its later records of the window through the same {@link EventApplier} the
  *       consumer daemon uses;
- *   <li>sets the group's committed offsets to the window ends, so the daemons, once started,
- *       apply exactly what came after the window.
+ *   <li>checks that the committed offsets are still the starts (else a consumer daemon of the
+ *       group runs, and the bootstrap refuses to finish), then sets them to the window ends, so
+ *       the daemons, once started, apply exactly what came after the window.
  * </ol>
  *
  * <p>Invariants: one repository's failure never stops the others (it goes to the {@link
@@ -63,15 +63,24 @@ import org.vcsreplicator.message.WirePath;
 public final class MirrorBootstrap implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BootstrapLog.NAME);
 
-  /** Sets the mirror group's committed offsets. */
-  @FunctionalInterface
+  /**
+   * The mirror group's committed offsets. The consumer daemons assign their partitions statically
+   * and never join the group, so Kafka cannot tell whether one runs; a change of the committed
+   * offsets between the bootstrap's two commits is how the bootstrap notices one.
+   */
   public interface GroupOffsets {
     /**
      * @param offsets next offset to read, by partition
-     * @throws ReplicationLogUnavailableException when the group has running consumers or Kafka
-     *     does not answer
+     * @throws ReplicationLogUnavailableException when the group has active members or Kafka does
+     *     not answer
      */
     void commit(Map<Integer, Long> offsets) throws ReplicationLogUnavailableException;
+
+    /**
+     * @return the committed offsets by partition (partitions without one are absent); never null
+     * @throws ReplicationLogUnavailableException when Kafka does not answer
+     */
+    SortedMap<Integer, Long> committed() throws ReplicationLogUnavailableException;
   }
 
   /**
@@ -123,9 +132,19 @@ public final class MirrorBootstrap implements AutoCloseable {
       reader = KafkaWindowReader.open(settings);
       admin = new OffsetsAdmin(KafkaClientConfig.from(settings.kafka()), ADMIN_TIMEOUT, Clock.systemUTC());
       OffsetsAdmin offsets = admin;
+      GroupOffsets groupOffsets = new GroupOffsets() {
+        @Override
+        public void commit(Map<Integer, Long> o) throws ReplicationLogUnavailableException {
+          offsets.commitOffsets(settings.group(), settings.topic(), o);
+        }
+
+        @Override
+        public SortedMap<Integer, Long> committed() throws ReplicationLogUnavailableException {
+          return offsets.committedOffsets(settings.group(), settings.topic());
+        }
+      };
       MirrorBootstrap bootstrap = new MirrorBootstrap(settings.group(), ConsumeSession.mirrorApplier(hg, settings),
-          ConsumeSession.routes(settings), reader,
-          o -> offsets.commitOffsets(settings.group(), settings.topic(), o), settings.retry(), workers);
+          ConsumeSession.routes(settings), reader, groupOffsets, settings.retry(), workers);
       bootstrap.resources.addAll(List.of(admin, reader, hg));
       return bootstrap;
     } catch (RuntimeException e) {
@@ -180,7 +199,6 @@ public final class MirrorBootstrap implements AutoCloseable {
       starts.put(p, w.start());
       ends.put(p, w.end());
     });
-    // Fails early, before any work, when a consumer of the group is still running.
     commit(starts, "window starts");
 
     SortedMap<Integer, List<WindowRecord>> records = new TreeMap<>();
@@ -195,6 +213,7 @@ public final class MirrorBootstrap implements AutoCloseable {
     SortedMap<String, List<String>> problems = plan.problems();
     execute(plan.work(), problems);
 
+    checkNobodyCommitted(starts);
     commit(ends, "window ends");
     log.info("{} bootstrap process complete", group);
     return new Result(problems);
@@ -215,6 +234,24 @@ public final class MirrorBootstrap implements AutoCloseable {
     } catch (ReplicationLogUnavailableException e) {
       throw new BootstrapException("cannot set the committed offsets of group " + group + " to the " + what + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Refuses to finish when a running consumer of the group moved its offsets meanwhile. */
+  private void checkNobodyCommitted(SortedMap<Integer, Long> starts) throws BootstrapException {
+    SortedMap<Integer, Long> now;
+    try {
+      now = groupOffsets.committed();
+    } catch (ReplicationLogUnavailableException e) {
+      throw new BootstrapException("cannot read the committed offsets of group " + group + ": " + e.getMessage(), e);
+    }
+    for (Map.Entry<Integer, Long> e : starts.entrySet()) {
+      Long current = now.get(e.getKey());
+      if (current == null || current.longValue() != e.getValue()) {
+        throw new BootstrapException("the committed offset of group " + group + " on partition " + e.getKey()
+            + " moved from " + e.getValue() + " to " + current + " while the bootstrap ran: a consumer of the group "
+            + "is running; stop every consumer daemon of this mirror and run the bootstrap again");
+      }
     }
   }
 

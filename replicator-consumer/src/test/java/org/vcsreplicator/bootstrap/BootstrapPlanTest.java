@@ -26,7 +26,7 @@ import org.vcsreplicator.message.WirePath;
 /**
  * The decisions of a mirror bootstrap on the window of test-bootstrap.t and its edge cases.
  *
- * @see MirrorBootstrapIT the same with a real broker and real repositories
+ * @see org.vcsreplicator.consumer.MirrorBootstrapIT the same with a real broker and real repositories
  */
 class BootstrapPlanTest {
   static final WirePath DELETE = WirePath.of("{moz}/deleterepo");

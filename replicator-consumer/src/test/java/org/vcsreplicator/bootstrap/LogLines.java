@@ -7,22 +7,22 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Captures the lines of one logger (by default the bootstrap's) for assertions. */
-final class LogLines implements AutoCloseable {
+public final class LogLines implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogLines() {
+  public LogLines() {
     this(BootstrapLog.NAME);
   }
 
-  LogLines(String name) {
+  public LogLines(String name) {
     logger = (Logger) LoggerFactory.getLogger(name);
     appender.start();
     logger.addAppender(appender);
   }
 
   /** Formatted messages, in order. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (appender) {
       return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
