@@ -1,8 +1,8 @@
 package org.vcsreplicator.bootstrap;
 
 /** The logger name of the bootstrap's lines, the original's: runbooks grep for it. */
-final class BootstrapLog {
-  static final String NAME = "vcsreplicator.bootstrap";
+public final class BootstrapLog {
+  public static final String NAME = "vcsreplicator.bootstrap";
 
   private BootstrapLog() {}
 }
