@@ -283,9 +283,7 @@ public final class MirrorBootstrap implements AutoCloseable {
           failures = List.of("internal error: " + cause);
         }
         if (!failures.isEmpty()) {
-          synchronized (problems) {
-            problems.computeIfAbsent(work.get(i).repo().value(), k -> new ArrayList<>()).addAll(failures);
-          }
+          problems.computeIfAbsent(work.get(i).repo().value(), k -> new ArrayList<>()).addAll(failures);
         }
       }
     } catch (InterruptedException e) {
