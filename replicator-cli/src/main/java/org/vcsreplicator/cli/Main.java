@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         AggregateCommand.class,
         CheckAggregatorLagCommand.class,
         PulseNotifyCommand.class,
+        SkippedCommand.class,
         BootstrapMasterCommand.class,
         BootstrapMirrorCommand.class,
         CommandLine.HelpCommand.class})
