@@ -113,10 +113,17 @@ public final class ConsumeSession implements AutoCloseable {
     Objects.requireNonNull(hgOpener, "hgOpener");
     return settings -> {
       Hg hg = hgOpener.open(settings.hgPath());
-      EventApplier applier = new EventApplier(hg, routes(settings),
-          new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
-      return new OpenedHandler(applier, hg::close);
+      return new OpenedHandler(mirrorApplier(hg, settings), hg::close);
     };
+  }
+
+  /**
+   * The mirror consumer's {@link EventApplier} for these settings, on {@code hg} (not closed by
+   * it); the bootstrap of a new mirror applies through the same one.
+   */
+  public static EventApplier mirrorApplier(Hg hg, ConsumerSettings settings) {
+    return new EventApplier(hg, routes(settings),
+        new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
   }
 
   /** The heads consumer's handler; holds nothing, so closing it does nothing. */
