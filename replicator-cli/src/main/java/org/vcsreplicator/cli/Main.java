@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
         AggregateCommand.class,
         CheckAggregatorLagCommand.class,
         PulseNotifyCommand.class,
+        SkippedCommand.class,
+        BootstrapMasterCommand.class,
+        BootstrapMirrorCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
