@@ -72,7 +72,9 @@ class LaggingMirrorStopsAtBookmarkPulledAheadIT {
           "-T", "{bookmark} {node}\\n").ok().out(), "the mirror already has the master's bookmark");
 
       // The way out today: skip the superseded pushkey; the next one (C1 -> C2) finds B at C2 and passes.
-      Cli.Run skip = mirror.consumeCommand("--skip").ok();
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile(" partition=(\\d+) ").matcher(stop.get(0).message());
+      assertTrue(at.find(), stop.toString());
+      Cli.Run skip = mirror.consumeCommand("--skip", "--partition", at.group(1)).ok();
       assertTrue(skip.out().startsWith("skipped hg-pushkey-1 "), skip.out());
       d.track(mirror.startConsumer(Optional.empty(), Daemon.Restart.NEVER));
       Await.until(WAIT, "the mirror's group has applied everything", () -> d.lag().stream()
