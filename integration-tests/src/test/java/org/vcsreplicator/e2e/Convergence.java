@@ -66,6 +66,27 @@ final class Convergence {
   }
 
   /**
+   * When this build has {@code repo-hash} (the original's {@code hg mozrepohash}: counts and hashes
+   * of revisions, phases, heads, pushlog and obsolescence markers), every mirror prints the same
+   * fingerprint as the master for every live repository. Does nothing in a build without it.
+   *
+   * @return whether the command was there
+   */
+  static boolean assertRepoHashesEqual(Deployment d, List<String> live) {
+    if (!org.vcsreplicator.cli.Main.commandLine().getSubcommands().containsKey("repo-hash")) {
+      return false;
+    }
+    for (String repo : live) {
+      String master = Cli.run("repo-hash", d.master.path(repo).toString()).ok().out();
+      for (Mirror m : d.mirrors) {
+        assertEquals(master, Cli.run("repo-hash", m.path(repo).toString()).ok().out(),
+            "repo-hash of " + repo + " on " + m.name + " equals the master's");
+      }
+    }
+    return true;
+  }
+
+  /**
    * The notifications per repository are exactly the expected ones in order (type and heads),
    * with the repository's routing key; for a deleted repository, a prefix of them (the notifier
    * skips events of a repository that no longer exists: SPEC rule 5). Nothing else was sent.

@@ -59,6 +59,7 @@ class RealisticSessionIT {
       assertEquals(PUSHES_PER_REPO * Workload.REPOS.size(), session.pushes());
       Convergence.assertMirrorsEqualMaster(d, Workload.liveRepos(), List.of(Workload.deletedRepo()));
       Convergence.assertNotifications(d, session.expected(), List.of(Workload.deletedRepo()));
+      log.info("repo-hash compared: {}", Convergence.assertRepoHashesEqual(d, Workload.liveRepos()));
       assertEquals(List.of(), d.notifier().exits(), "the notifier never stopped");
       assertEquals(List.of(), logs.lines().stream()
           .filter(l -> l.level() == Level.ERROR && !l.logger().startsWith("org.apache")).toList(),
