@@ -6,7 +6,7 @@
 # Unix domain socket, and prints or enforces the daemon's answer. Why in-process Python hooks
 # and not shell hooks or a JVM per hook: docs/producer-design.md (measurements).
 #
-# Master hgrc (print it with `bin/vcsreplicator producer-hgrc`):
+# Master hgrc (print it with `bin/vcsreplicator hgrc-snippet CONFIG`):
 #
 #   [replicationproducer]
 #   socket = /run/vcsreplicator/producer.sock

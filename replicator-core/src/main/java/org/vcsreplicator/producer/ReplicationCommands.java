@@ -23,6 +23,7 @@ import org.vcsreplicator.message.Heartbeat;
 import org.vcsreplicator.message.HgrcUpdate;
 import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.RepoDelete;
+import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.RepoSyncV2;
 import org.vcsreplicator.producer.RepoRouter.Route;
 
@@ -34,6 +35,9 @@ import org.vcsreplicator.producer.RepoRouter.Route;
  */
 public final class ReplicationCommands {
   private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
+
+  /** What {@code hg init} on the master prints once the log has the repository. */
+  static final String RECORDED_INIT = ReplicationHooks.RECORDED_INIT;
 
   private final RepoRouter router;
   private final ReplicationLog replicationLog;
@@ -76,6 +80,25 @@ public final class ReplicationCommands {
       }
     }
     out.println("wrote heartbeat message into " + partitions.size() + " partitions");
+    out.flush();
+  }
+
+  /**
+   * Writes {@code hg-repo-init-2} for a repository that exists on the master but was created
+   * without the hooks (so mirrors never heard of it), with {@code generaldelta} from its
+   * requirements. Mirrors then create it empty; when it already has changesets or an hgrc, a
+   * {@code (…)} line tells the operator to follow with {@link #replicateSync}.
+   */
+  public void replicateInit(Path repo, PrintWriter out) throws CommandException {
+    Route route = route(repo);
+    List<String> requirements = hgLines(repo, "debugrequires");
+    boolean hasChangesets = !hgLines(repo, "log", "--hidden", "-l", "1", "-T", "{rev}\\n").isEmpty();
+    write(route, new RepoInitV2(route.path(), requirements.contains("generaldelta")));
+    out.println(RECORDED_INIT);
+    if (hasChangesets || Files.exists(repo.resolve(".hg/hgrc"))) {
+      out.println("(mirrors create it empty: run `vcsreplicator replicate-sync CONFIG " + repo
+          + "` to send its hgrc and changesets)");
+    }
     out.flush();
   }
 
