@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
@@ -121,5 +122,33 @@ class ProducerPushTranscriptIT {
     kafka.restartBroker();
     assertEquals(before, sandbox.events(2).size());
     assertEquals("", sandbox.master(master, "log", "-T", "{node}").out());
+  }
+
+  /**
+   * X4: {@code hg-heads-1} carries the pushlog's last push id when the master has a pushlog (here
+   * a stand-in extension with Mozilla's tables and {@code repo.pushlog.lastpushid()}); a
+   * bookmark-only push changes no served heads and writes none.
+   */
+  @Test
+  void headsCarryTheLastPushIdOfThePushlog() throws Exception {
+    Path pushlog = Path.of(getClass().getResource("/hg/stand_in_pushlog.py").toURI());
+    Files.writeString(master.resolve(".hg/hgrc"), "[extensions]\npushlog = " + pushlog + "\n", StandardOpenOption.APPEND);
+    String first = sandbox.commit(client, "foo", "foo\n");
+    assertEquals(0, sandbox.push(client, master).exit());
+    String second = sandbox.commit(client, "bar", "bar\n");
+    int before = sandbox.events(2).size();
+
+    Run r = sandbox.push(client, master);
+
+    assertEquals(0, r.exit(), r.all());
+    assertEquals(List.of(new Heartbeat(), new Heartbeat(), new ChangegroupV2(MC, "serve", 1, NodeId.listOf(second)),
+        new Heads(MC, NodeId.listOf(second), OptionalLong.of(2))), sandbox.eventsAfter(before));
+    assertEquals(new Heads(MC, NodeId.listOf(first), OptionalLong.of(1)), sandbox.events(2).get(before - 1));
+
+    assertEquals(0, sandbox.client(client, "bookmark", "-r", ".", "central").exit());
+    int beforeBookmark = sandbox.events(2).size();
+    assertEquals(1, sandbox.push(client, master, "-B", "central").exit());
+    assertEquals(List.of(new Heartbeat(), new Heartbeat(), new Pushkey(MC, "bookmarks", "central", "", second, 0)),
+        sandbox.eventsAfter(beforeBookmark));
   }
 }
