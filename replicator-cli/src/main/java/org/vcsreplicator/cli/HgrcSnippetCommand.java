@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vcsreplicator.config.ConfigException;
 import org.vcsreplicator.config.IniFile;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Command;
     exitCodeList = {"0:snippet printed", "1:CONFIG unreadable or invalid, or the hook module is missing"})
 final class HgrcSnippetCommand implements Callable<Integer> {
   static final String MODULE = "hghooks/vcsreplicator_hghook.py";
+  /** The extension beside the hook module (abandoned-transaction recovery, unfiltered user). */
+  static final String EXTENSION = "vcsreplicator_hgext.py";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,6 +43,11 @@ final class HgrcSnippetCommand implements Callable<Integer> {
   @CommandLine.Option(names = "--hook-module",
       description = "Path of vcsreplicator_hghook.py (default: the one of this installation).")
   Path module;
+
+  @CommandLine.Option(names = "--unfiltered-user", paramLabel = "LOGIN",
+      description = "The login mirrors pull as ([replication] unfiltereduser): served hidden changesets "
+          + "too, so a mirror behind can pull heads obsoleted since. Without it the line is a comment.")
+  String unfilteredUser;
 
   @Override
   public Integer call() {
@@ -70,15 +78,32 @@ final class HgrcSnippetCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    out.print(hgrc(socketPath, m));
+    Path extension = m.resolveSibling(EXTENSION);
+    if (!Files.isRegularFile(extension)) {
+      err.println("vcsreplicator: hg extension not found: " + extension + " (expected beside the hook module)");
+      err.flush();
+      return 1;
+    }
+    out.print(hgrc(socketPath, m, Optional.ofNullable(unfilteredUser)));
     out.flush();
     return 0;
   }
 
-  /** The snippet for a daemon on {@code socket} and the hook module at {@code module}. */
-  static String hgrc(String socket, Path module) {
+  /**
+   * The snippet for a daemon on {@code socket}, the hook module at {@code module} and the extension
+   * beside it.
+   */
+  static String hgrc(String socket, Path module, Optional<String> unfilteredUser) {
     String python = "python:" + module + ":";
-    return "[replicationproducer]\n"
+    return "[extensions]\n"
+        + "vcsreplicator = " + module.resolveSibling(EXTENSION) + "\n"
+        + "\n"
+        + "[replication]\n"
+        + "# The login mirrors pull as sees hidden changesets too (a mirror behind can pull heads\n"
+        + "# obsoleted since they were pushed).\n"
+        + unfilteredUser.map(u -> "unfiltereduser = " + u + "\n").orElse("# unfiltereduser = vcsreplicator\n")
+        + "\n"
+        + "[replicationproducer]\n"
         + "socket = " + socket + "\n"
         + "\n"
         + "[hooks]\n"

@@ -157,12 +157,17 @@ class ProducerOperatorCommandsIT {
     assertEquals(0, r.exit(), r.all());
     String module = HgrcSnippetCommand.installedModule().toAbsolutePath().normalize().toString();
     assertTrue(Files.isRegularFile(Path.of(module)), module);
-    assertTrue(r.out().startsWith("[replicationproducer]\nsocket = " + sandbox.socket + "\n\n[hooks]\n"), r.out());
+    String extension = Path.of(module).resolveSibling("vcsreplicator_hgext.py").toString();
+    assertTrue(r.out().startsWith("[extensions]\nvcsreplicator = " + extension + "\n\n[replication]\n"), r.out());
+    assertTrue(r.out().contains("\n# unfiltereduser = vcsreplicator\n"), r.out());
+    assertTrue(r.out().contains("\n[replicationproducer]\nsocket = " + sandbox.socket + "\n\n[hooks]\n"), r.out());
     assertTrue(r.out().contains("pretxnopen.vcsreplicator = python:" + module + ":pretxnopen\n"), r.out());
     // The old name is an alias of the same command.
     assertEquals(r.out(), cli("producer-hgrc", sandbox.config.toString()).out());
-    // Every test of this class runs with a master hgrc made of this output: it works as printed.
-    assertTrue(Files.readString(sandbox.masterHgrc).contains(r.out()));
+    Run withUser = cli("hgrc-snippet", sandbox.config.toString(), "--unfiltered-user", "vcsreplicator");
+    assertEquals(r.out().replace("# unfiltereduser = vcsreplicator\n", "unfiltereduser = vcsreplicator\n"), withUser.out());
+    // Every producer IT runs with a master hgrc made of this output: it works as printed.
+    assertTrue(Files.readString(sandbox.masterHgrc).contains(withUser.out()));
   }
 
   @Test

@@ -28,6 +28,8 @@ import picocli.CommandLine;
  */
 final class ProducerSandbox implements AutoCloseable {
   static final WirePath MC = WirePath.of("{moz}/mozilla-central");
+  /** {@code [replication] unfiltereduser} of the master: pull as {@code ssh://vcsreplicator@localhost/…}. */
+  static final String REPLICATION_USER = "vcsreplicator";
 
   private final EmbeddedKafka kafka;
   final Path tmp;
@@ -77,7 +79,7 @@ final class ProducerSandbox implements AutoCloseable {
         "[replicationpathrewrites]",
         root + "/ = {moz}/",
         ""));
-    CommandRun snippet = CommandRun.run("hgrc-snippet", config.toString());
+    CommandRun snippet = CommandRun.run("hgrc-snippet", config.toString(), "--unfiltered-user", REPLICATION_USER);
     assertEquals(0, snippet.exitCode(), snippet.toString());
     masterHgrc = tmp.resolve("master.hgrc");
     Files.writeString(masterHgrc, "[ui]\nusername = master <master@example.com>\n\n" + snippet.out() + "\n"
