@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         ConsumeCommand.class,
         PrintOffsetsCommand.class,
         CheckLagCommand.class,
+        CheckHeartbeatCommand.class,
         ProducerDaemonCommand.class,
         HgrcSnippetCommand.class,
         ReplicateInitCommand.class,

@@ -24,7 +24,8 @@ class LaunchersTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"vcsreplicator-print-offsets, print-offsets", "check_vcsreplicator_lag, check-lag"})
+  @CsvSource({"vcsreplicator-print-offsets, print-offsets", "check_vcsreplicator_lag, check-lag",
+      "check_kafka_hg_heartbeat, check-heartbeat"})
   void launcherExecsItsSubcommand(String launcher, String subcommand) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("install/bin"));
     Files.copy(Path.of("..", "bin", launcher), bin.resolve(launcher), StandardCopyOption.COPY_ATTRIBUTES);

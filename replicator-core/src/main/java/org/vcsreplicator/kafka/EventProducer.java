@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,100 @@ public final class EventProducer implements AutoCloseable {
       written.add(await(p, deadline));
     }
     return written;
+  }
+
+  /**
+   * The outcome of one heartbeat of {@link #tryHeartbeats}.
+   *
+   * @param failure why the partition was not written; empty when the broker acknowledged it
+   */
+  public record HeartbeatResult(int partition, Optional<ReplicationLogUnavailableException> failure) {
+    public HeartbeatResult {
+      Objects.requireNonNull(failure, "failure");
+    }
+
+    /** True when the broker acknowledged the heartbeat. */
+    public boolean isWritten() {
+      return failure.isEmpty();
+    }
+
+    /** Why the write failed, without the "cannot write … partition=P: " preamble; empty when written. */
+    public Optional<String> reason() {
+      return failure.map(e -> {
+        String message = String.valueOf(e.getMessage());
+        String marker = " partition=" + partition + ": ";
+        int at = message.indexOf(marker);
+        return at < 0 ? message : message.substring(at + marker.length());
+      });
+    }
+  }
+
+  /**
+   * Like {@link #sendHeartbeats}, but a failure on one partition does not stop the others: writes
+   * one heartbeat to each of {@code partitions}, all in flight at once, and reports each outcome.
+   * Returns within about one ack timeout: once the deadline has passed, partitions whose write
+   * could not even be started (the topic's metadata is missing, e.g. brokers down) are reported
+   * failed with the last such reason instead of waiting again for each.
+   *
+   * @return one result per partition, in the order of {@code partitions}; never null
+   */
+  public List<HeartbeatResult> tryHeartbeats(String topic, Collection<Integer> partitions) {
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    // Each entry: the write in flight, or why it was not started.
+    List<Pending> inFlight = new ArrayList<>(partitions.size());
+    List<ReplicationLogUnavailableException> refused = new ArrayList<>(partitions.size());
+    for (int partition : partitions) {
+      Pending pending = null;
+      ReplicationLogUnavailableException refusal = null;
+      if (System.nanoTime() > deadline) {
+        // Starting a write can block up to the ack timeout waiting for metadata (brokers down):
+        // once that happened, every other write would wait as long and fail anyway.
+        refusal = new ReplicationLogUnavailableException(describe(topic, partition, Message.of(new Heartbeat()))
+            + ": not attempted, the ack timeout of " + ackTimeout.toMillis() + " ms passed while starting the"
+            + " writes before it" + firstFailure(inFlight).map(w -> " (" + w + ")").orElse(""));
+      } else {
+        try {
+          pending = start(topic, partition, Message.of(new Heartbeat()));
+        } catch (ReplicationLogUnavailableException e) {
+          refusal = e;
+        }
+      }
+      inFlight.add(pending);
+      refused.add(refusal);
+    }
+    List<HeartbeatResult> results = new ArrayList<>(inFlight.size());
+    int i = 0;
+    for (int partition : partitions) {
+      Optional<ReplicationLogUnavailableException> failure = Optional.ofNullable(refused.get(i));
+      Pending pending = inFlight.get(i++);
+      if (pending != null) {
+        try {
+          await(pending, deadline);
+        } catch (ReplicationLogUnavailableException e) {
+          failure = Optional.of(e);
+        }
+      }
+      results.add(new HeartbeatResult(partition, failure));
+    }
+    return results;
+  }
+
+  /** The cause of the first write already known to have failed, if any. */
+  private static Optional<String> firstFailure(List<Pending> writes) {
+    for (Pending p : writes) {
+      if (p != null && p.ack().isDone()) {
+        try {
+          p.ack().get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          return Optional.of(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Seconds since the epoch with microsecond precision, as Python's {@code time.time()} gives it. */
