@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.vcsreplicator.kafka.EmbeddedKafka;
 import org.vcsreplicator.message.Event;
@@ -51,29 +52,53 @@ final class ProducerSandbox implements AutoCloseable {
   }
 
   /**
-   * Creates the topic and the files and starts the daemon.
+   * How the sandbox is set up.
    *
    * @param ackTimeoutMs {@code [replicationproducer] acktimeout}
    * @param extraMasterHgrc appended to the master's hgrc (e.g. {@code [replication]} settings)
+   * @param hosts {@code [replicationproducer] hosts}; empty: every broker of the fixture
+   * @param replicationFactor of the topic
+   * @param topicConfig topic-level settings (e.g. {@code min.insync.replicas})
    */
-  ProducerSandbox(EmbeddedKafka kafka, Path tmp, int ackTimeoutMs, String extraMasterHgrc) throws Exception {
+  record Settings(int ackTimeoutMs, String extraMasterHgrc, Optional<String> hosts, short replicationFactor,
+      Map<String, String> topicConfig) {
+    /** A short ack timeout, so that the unavailable-log tests are refused quickly. */
+    static Settings defaults() {
+      return new Settings(2000, "", Optional.empty(), (short) 1, Map.of());
+    }
+
+    Settings withHosts(String value) {
+      return new Settings(ackTimeoutMs, extraMasterHgrc, Optional.of(value), replicationFactor, topicConfig);
+    }
+
+    Settings withAckTimeoutMs(int value) {
+      return new Settings(value, extraMasterHgrc, hosts, replicationFactor, topicConfig);
+    }
+
+    Settings withTopic(short rf, Map<String, String> config) {
+      return new Settings(ackTimeoutMs, extraMasterHgrc, hosts, rf, config);
+    }
+  }
+
+  /** Creates the topic and the files and starts the daemon. */
+  ProducerSandbox(EmbeddedKafka kafka, Path tmp, Settings settings) throws Exception {
     this.kafka = kafka;
     this.tmp = tmp;
     topic = kafka.uniqueTopic("pushdata");
-    kafka.createTopic(topic, 8);
+    kafka.createTopic(topic, 8, settings.replicationFactor(), settings.topicConfig());
     root = Files.createDirectories(tmp.resolve("repo/hg/mozilla"));
     socket = tmp.resolve("producer.sock");
     config = tmp.resolve("producer.ini");
     Files.writeString(config, String.join("\n",
         "[replicationproducer]",
-        "hosts = " + kafka.bootstrapServers(),
+        "hosts = " + settings.hosts().orElse(kafka.bootstrapServers()),
         "clientid = producer-it",
         "topic = " + topic,
         "partitionmap.0try = 4:\\{moz\\}\\/try",
         "partitionmap.1user = 5,6,7:\\{moz\\}\\/users\\/.*",
         "partitionmap.2main = 0,1,2,3:.*",
         "reqacks = -1",
-        "acktimeout = " + ackTimeoutMs,
+        "acktimeout = " + settings.ackTimeoutMs(),
         "socket = " + socket,
         "",
         "[replicationpathrewrites]",
@@ -83,7 +108,7 @@ final class ProducerSandbox implements AutoCloseable {
     assertEquals(0, snippet.exitCode(), snippet.toString());
     masterHgrc = tmp.resolve("master.hgrc");
     Files.writeString(masterHgrc, "[ui]\nusername = master <master@example.com>\n\n" + snippet.out() + "\n"
-        + extraMasterHgrc);
+        + settings.extraMasterHgrc());
     fakeSsh = tmp.resolve("fakessh");
     // hg runs `ssh [-p PORT] [USER@]HOST 'hg -R PATH serve --stdio'`.
     Files.writeString(fakeSsh, "#!/bin/sh\nwhile [ $# -gt 2 ]; do shift; done\n"
@@ -96,7 +121,7 @@ final class ProducerSandbox implements AutoCloseable {
   }
 
   ProducerSandbox(EmbeddedKafka kafka, Path tmp) throws Exception {
-    this(kafka, tmp, 2000, "");
+    this(kafka, tmp, Settings.defaults());
   }
 
   void startDaemon() {

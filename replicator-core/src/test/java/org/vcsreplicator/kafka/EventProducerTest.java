@@ -117,7 +117,7 @@ class EventProducerTest {
     NotEnoughReplicasException cause = new NotEnoughReplicasException("Messages are rejected since there are fewer in-sync replicas than required.");
     assertTrue(mock.errorNext(cause));
     Throwable e = failure.get();
-    assertEquals("cannot write hg-repo-delete-1 for {moz}/try to topic=pushdata partition=1: "
+    assertEquals("cannot write hg-repo-delete-1 for {moz}/try to topic=pushdata partition=1: NOT_ENOUGH_REPLICAS: "
         + "Messages are rejected since there are fewer in-sync replicas than required.", e.getMessage());
     assertSame(cause, e.getCause());
   }
@@ -186,7 +186,7 @@ class EventProducerTest {
     List<EventProducer.HeartbeatResult> r = results.get();
     assertEquals(List.of(0, 1, 2), r.stream().map(EventProducer.HeartbeatResult::partition).toList());
     assertEquals(List.of(true, false, true), r.stream().map(EventProducer.HeartbeatResult::isWritten).toList());
-    assertEquals(java.util.Optional.of("fewer in-sync replicas than required"), r.get(1).reason());
+    assertEquals(java.util.Optional.of("NOT_ENOUGH_REPLICAS: fewer in-sync replicas than required"), r.get(1).reason());
     assertEquals(java.util.Optional.empty(), r.get(0).reason());
   }
 }
