@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ReplicateHgrcCommand.class,
         ReplicateSyncCommand.class,
         ReplicateDeleteCommand.class,
+        RepoHashCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,264 @@
+package org.vcsreplicator.hg;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A fingerprint of a repository, to prove that a mirror equals its master: the fields of the
+ * original's {@code hg mozrepohash} (test-mozrepohash.t) with the same values, so fingerprints
+ * from both implementations compare.
+ *
+ * <p>Hashes are SHA-256 in hex: {@code normal} over {@code "<rev>" + node} of every visible
+ * revision, {@code unfiltered} the same over all revisions, {@code phases} over {@code "<rev>" +
+ * node + "<phase>"} of all revisions, {@code heads} and {@code unfilteredHeads} over the sorted
+ * heads (the null node for an empty repository), {@code pushlog} over the pushes of the pushlog
+ * (empty without one). Nodes are the 20 binary bytes. With an {@code obsstore} file, also the
+ * marker count, a hash of the sorted markers and a hash of the file itself.
+ *
+ * @param obsolete present when the repository has an obsstore file
+ */
+public record RepoHash(
+    int revisionsVisible,
+    int revisionsTotal,
+    int headsVisible,
+    int headsTotal,
+    String normal,
+    String unfiltered,
+    String phases,
+    String heads,
+    String unfilteredHeads,
+    String pushlog,
+    Optional<Obsolescence> obsolete) {
+
+  /**
+   * @param recordsCount markers in the obsstore
+   * @param records hash of the markers in Python's sorted order
+   * @param obsstore hash of {@code "obsstore"} followed by the file's bytes
+   */
+  public record Obsolescence(int recordsCount, String records, String obsstore) {}
+
+  private static final byte[] NULL_NODE = new byte[20];
+  private static final HexFormat HEX = HexFormat.of();
+
+  public RepoHash {
+    Objects.requireNonNull(obsolete, "obsolete");
+  }
+
+  /** The repository could not be fingerprinted; the message says why. */
+  public static final class RepoHashException extends Exception {
+    RepoHashException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Fingerprints the repository at {@code repo} with hg ({@code hg log} twice, one with {@code
+   * --hidden}), its obsstore file and its pushlog database, if any.
+   *
+   * @param pushlog reads the pushlog database ({@code .hg/pushlog2.db}) when it exists
+   * @throws RepoHashException when hg fails, or the obsstore or pushlog cannot be read
+   */
+  public static RepoHash compute(Hg hg, Path repo, PushlogReader pushlog) throws RepoHashException, HgUnavailableException {
+    // All revisions with phase and parents in one run; the visible ones in another.
+    List<String> all = lines(hg, repo, "--hidden", "log", "-r", "all()", "-T", "{rev} {node} {phaseidx} {p1.rev} {p2.rev}\\n");
+    Set<Integer> visible = new HashSet<>();
+    for (String line : lines(hg, repo, "log", "-r", "all()", "-T", "{rev}\\n")) {
+      visible.add(Integer.parseInt(line));
+    }
+    TreeMap<Integer, byte[]> nodes = new TreeMap<>();
+    Map<Integer, int[]> parents = new TreeMap<>();
+    MessageDigest normal = sha256();
+    MessageDigest unfiltered = sha256();
+    MessageDigest phases = sha256();
+    for (String line : all) {
+      String[] f = line.split(" ");
+      if (f.length != 5) {
+        throw new RepoHashException("unexpected hg log line for " + repo + ": " + line, null);
+      }
+      int rev = Integer.parseInt(f[0]);
+      byte[] node = HEX.parseHex(f[1]);
+      nodes.put(rev, node);
+      parents.put(rev, new int[] {Integer.parseInt(f[3]), Integer.parseInt(f[4])});
+      unfiltered.update(ascii(f[0]));
+      unfiltered.update(node);
+      phases.update(ascii(f[0]));
+      phases.update(node);
+      phases.update(ascii(f[2]));
+      if (visible.contains(rev)) {
+        normal.update(ascii(f[0]));
+        normal.update(node);
+      }
+    }
+    List<byte[]> visibleHeads = heads(nodes, parents, visible);
+    List<byte[]> allHeads = heads(nodes, parents, nodes.keySet());
+    return new RepoHash(visible.size(), nodes.size(), visibleHeads.size(), allHeads.size(),
+        hex(normal), hex(unfiltered), hex(phases), hashOf(visibleHeads), hashOf(allHeads),
+        pushlogHash(pushlog, repo), obsolescence(repo));
+  }
+
+  /** The original's text output ({@code hg mozrepohash}); without the obsstore hash when not {@code raw}. */
+  public List<String> lines(boolean raw) {
+    List<String> out = new ArrayList<>(List.of(
+        "visible revisions: " + revisionsVisible,
+        "total revisions: " + revisionsTotal,
+        "visible heads: " + headsVisible,
+        "total heads: " + headsTotal,
+        "normal repo hash: " + normal,
+        "unfiltered repo hash: " + unfiltered,
+        "phases hash: " + phases,
+        "heads hash: " + heads,
+        "unfiltered heads hash: " + unfilteredHeads,
+        "pushlog hash: " + pushlog));
+    obsolete.ifPresent(o -> {
+      out.add("obsolete records count: " + o.recordsCount());
+      out.add("obsolete records hash: " + o.records());
+      if (raw) {
+        out.add("obsstore hash: " + o.obsstore());
+      }
+    });
+    return out;
+  }
+
+  /** The original's {@code -T json} output: a list of one object, keys sorted, hg's layout. */
+  public String json(boolean raw) {
+    TreeMap<String, Object> fields = new TreeMap<>();
+    fields.put("revisions_visible", revisionsVisible);
+    fields.put("revisions_total", revisionsTotal);
+    fields.put("heads_visible", headsVisible);
+    fields.put("heads_total", headsTotal);
+    fields.put("normal", normal);
+    fields.put("unfiltered", unfiltered);
+    fields.put("phases", phases);
+    fields.put("heads", heads);
+    fields.put("unfiltered_heads", unfilteredHeads);
+    fields.put("pushlog", pushlog);
+    obsolete.ifPresent(o -> {
+      fields.put("obsolete_records_count", o.recordsCount());
+      fields.put("obsolete_records", o.records());
+      if (raw) {
+        fields.put("obsstore", o.obsstore());
+      }
+    });
+    StringBuilder sb = new StringBuilder("[\n {\n");
+    int i = 0;
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      // Every value is a number or a hex string: nothing to escape.
+      Object v = e.getValue();
+      sb.append("  \"").append(e.getKey()).append("\": ")
+          .append(v instanceof String ? "\"" + v + "\"" : v.toString())
+          .append(++i < fields.size() ? ",\n" : "\n");
+    }
+    return sb.append(" }\n]\n").toString();
+  }
+
+  /** The revisions of {@code members} that are not a parent of another member; the null node when none. */
+  private static List<byte[]> heads(TreeMap<Integer, byte[]> nodes, Map<Integer, int[]> parents, Set<Integer> members) {
+    Set<Integer> hasChild = new HashSet<>();
+    for (int rev : members) {
+      for (int p : parents.get(rev)) {
+        if (p >= 0 && members.contains(p)) {
+          hasChild.add(p);
+        }
+      }
+    }
+    List<byte[]> heads = new ArrayList<>();
+    for (int rev : members) {
+      if (!hasChild.contains(rev)) {
+        heads.add(nodes.get(rev));
+      }
+    }
+    // As hg's changelog.heads(): an empty (or entirely hidden) history has the null revision as head.
+    return heads.isEmpty() ? List.of(NULL_NODE) : heads;
+  }
+
+  private static String hashOf(List<byte[]> nodes) {
+    MessageDigest d = sha256();
+    nodes.stream().sorted(java.util.Arrays::compareUnsigned).forEach(d::update);
+    return hex(d);
+  }
+
+  private static String pushlogHash(PushlogReader reader, Path repo) throws RepoHashException {
+    MessageDigest d = sha256();
+    for (PushlogReader.Push push : reader.pushes(repo)) {
+      d.update(ascii(Long.toString(push.id())));
+      d.update(ascii(Long.toString(push.when())));
+      d.update(push.user());
+      // The pushlog stores nodes as hex text; the original hashes them as such.
+      push.nodes().forEach(n -> d.update(ascii(n)));
+    }
+    return hex(d);
+  }
+
+  private static Optional<Obsolescence> obsolescence(Path repo) throws RepoHashException {
+    Path store = repo.resolve(".hg/store");
+    Path file = (Files.isDirectory(store) ? store : repo.resolve(".hg")).resolve("obsstore");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    byte[] data;
+    List<ObsoleteMarkers.Marker> markers;
+    try {
+      data = Files.readAllBytes(file);
+      markers = new ArrayList<>(ObsoleteMarkers.read(data));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new RepoHashException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    markers.sort(ObsoleteMarkers.PYTHON_ORDER);
+    MessageDigest records = sha256();
+    for (ObsoleteMarkers.Marker m : markers) {
+      records.update(m.precursor());
+      m.successors().forEach(records::update);
+      records.update(ascii(Integer.toString(m.flags())));
+      for (byte[][] kv : m.metadata()) {
+        records.update(kv[0]);
+        records.update(kv[1]);
+      }
+      // Python's "%d" of a float truncates toward zero, as a cast does.
+      records.update(ascii(Long.toString((long) m.seconds())));
+      records.update(ascii(Integer.toString(m.tzOffsetSeconds())));
+      m.parents().ifPresent(ps -> ps.forEach(records::update));
+    }
+    MessageDigest raw = sha256();
+    raw.update(ascii("obsstore"));
+    raw.update(data);
+    return Optional.of(new Obsolescence(markers.size(), hex(records), hex(raw)));
+  }
+
+  private static List<String> lines(Hg hg, Path repo, String... args) throws RepoHashException, HgUnavailableException {
+    HgResult r = hg.run(repo, args);
+    if (!r.succeeded()) {
+      throw new RepoHashException("hg " + String.join(" ", args) + " failed for " + repo + ": " + r.stderr().strip(), null);
+    }
+    return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static String hex(MessageDigest d) {
+    return HEX.formatHex(d.digest()).toLowerCase(Locale.ROOT);
+  }
+}
