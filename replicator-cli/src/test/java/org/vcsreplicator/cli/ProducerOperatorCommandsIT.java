@@ -223,4 +223,21 @@ class ProducerOperatorCommandsIT {
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("abort: replication log not available: "), r.err());
   }
+
+  /** test-sync.t with a pushlog: the heads message carries its last push id (0 for an empty one). */
+  @Test
+  void replicateSyncTakesTheLastPushIdFromThePushlog() throws Exception {
+    Path master = sandbox.initMaster("mozilla-central");
+    Path pushlog = Path.of(getClass().getResource("/hg/stand_in_pushlog.py").toURI());
+    Files.writeString(master.resolve(".hg/hgrc"), "[extensions]\npushlog = " + pushlog + "\n");
+    Path client = sandbox.cloneOf(master);
+    String node = sandbox.commit(client, "foo", "foo\n");
+    assertEquals(0, sandbox.push(client, master).exit());
+
+    Run r = cli("replicate-sync", sandbox.config.toString(), master.toString());
+
+    assertEquals(0, r.exit(), r.all());
+    List<Event> events = sandbox.events(2);
+    assertEquals(new Heads(MC, List.of(NodeId.of(node)), OptionalLong.of(1)), events.get(events.size() - 1));
+  }
 }

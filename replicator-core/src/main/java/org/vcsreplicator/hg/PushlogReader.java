@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.vcsreplicator.hg.RepoHash.RepoHashException;
 
 /**
  * Reads the pushes of a repository's pushlog: Mozilla's pushlog extension keeps them in the SQLite
@@ -36,9 +35,22 @@ public interface PushlogReader {
   /**
    * The pushes of the repository at {@code repo}, by push id; empty when it has no pushlog.
    *
-   * @throws RepoHashException when the database exists but cannot be read
+   * @throws IOException when the database exists but cannot be read
    */
-  List<Push> pushes(Path repo) throws RepoHashException;
+  List<Push> pushes(Path repo) throws IOException;
+
+  /**
+   * The id of the last push, as the pushlog extension's {@code lastpushid()} gives it: 0 for a
+   * pushlog without pushes, empty when the repository has no pushlog database.
+   *
+   * @throws IOException when the database exists but cannot be read
+   */
+  default java.util.OptionalLong lastPushId(Path repo) throws IOException {
+    if (!Files.exists(repo.resolve(".hg/pushlog2.db"))) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(pushes(repo).stream().mapToLong(Push::id).max().orElse(0));
+  }
 
   /** For repositories known to have no pushlog. */
   static PushlogReader none() {
@@ -79,16 +91,16 @@ public interface PushlogReader {
         err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new RepoHashException("reading " + db + " with " + python + " did not finish in 60 s", null);
+          throw new IOException("reading " + db + " with " + python + " did not finish in 60 s");
         }
       } catch (IOException e) {
-        throw new RepoHashException("cannot read " + db + " with " + python + ": " + e.getMessage(), e);
+        throw new IOException("cannot read " + db + " with " + python + ": " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RepoHashException("interrupted while reading " + db, e);
+        throw new IOException("interrupted while reading " + db, e);
       }
       if (p.exitValue() != 0) {
-        throw new RepoHashException("cannot read " + db + " with " + python + ": " + err.strip(), null);
+        throw new IOException("cannot read " + db + " with " + python + ": " + err.strip());
       }
       List<Push> pushes = new ArrayList<>();
       long id = -1;

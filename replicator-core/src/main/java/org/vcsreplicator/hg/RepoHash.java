@@ -193,7 +193,13 @@ public record RepoHash(
 
   private static String pushlogHash(PushlogReader reader, Path repo) throws RepoHashException {
     MessageDigest d = sha256();
-    for (PushlogReader.Push push : reader.pushes(repo)) {
+    List<PushlogReader.Push> pushes;
+    try {
+      pushes = reader.pushes(repo);
+    } catch (IOException e) {
+      throw new RepoHashException(e.getMessage(), e);
+    }
+    for (PushlogReader.Push push : pushes) {
       d.update(ascii(Long.toString(push.id())));
       d.update(ascii(Long.toString(push.when())));
       d.update(push.user());

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgResult;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.hg.PushlogReader;
 import org.vcsreplicator.message.Heads;
 import org.vcsreplicator.message.Heartbeat;
 import org.vcsreplicator.message.HgrcUpdate;
@@ -42,14 +43,26 @@ public final class ReplicationCommands {
   private final RepoRouter router;
   private final ReplicationLog replicationLog;
   private final Hg hg;
+  private final PushlogReader pushlog;
 
   /**
-   * @param hg used by {@link #replicateSync} only, to read heads and requirements
+   * Commands that send {@code hg-heads-1} without a push id (for masters without a pushlog).
+   *
+   * @param hg used to read heads and requirements
    */
   public ReplicationCommands(RepoRouter router, ReplicationLog replicationLog, Hg hg) {
+    this(router, replicationLog, hg, PushlogReader.none());
+  }
+
+  /**
+   * @param hg used to read heads and requirements
+   * @param pushlog where {@link #replicateSync}'s {@code hg-heads-1} takes {@code last_push_id} from
+   */
+  public ReplicationCommands(RepoRouter router, ReplicationLog replicationLog, Hg hg, PushlogReader pushlog) {
     this.router = Objects.requireNonNull(router, "router");
     this.replicationLog = Objects.requireNonNull(replicationLog, "replicationLog");
     this.hg = Objects.requireNonNull(hg, "hg");
+    this.pushlog = Objects.requireNonNull(pushlog, "pushlog");
   }
 
   /** A command's failure, with the message hg would print after {@code abort: }. */
@@ -123,8 +136,14 @@ public final class ReplicationCommands {
     out.flush();
     if (withHeads && !bootstrap) {
       List<NodeId> served = nodes(hgLines(repo, "log", "-r", "reverse(heads(not secret()))", "-T", "{node}\\n"));
-      // No pushlog extension here: no push id (the original writes null without one).
-      write(route, new Heads(route.path(), served, OptionalLong.empty()));
+      // As the original: the pushlog's last push id (0 when empty), null without a pushlog.
+      OptionalLong lastPushId;
+      try {
+        lastPushId = pushlog.lastPushId(repo);
+      } catch (IOException e) {
+        throw new CommandException(e.getMessage(), Optional.empty(), e);
+      }
+      write(route, new Heads(route.path(), served, lastPushId));
       out.println("wrote heads synchronization message into replication log");
       out.flush();
     }
