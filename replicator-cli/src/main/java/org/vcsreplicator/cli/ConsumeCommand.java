@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
             + "event only after it is applied. Without flags it runs until SIGTERM/SIGINT, or exits 1 "
             + "at an event it cannot apply (inspect it with --dump, drop it with --skip).",
         "Flags are checked in this order: --wait-for-no-lag, --wait-for-n, --dump, --skip."})
-final class ConsumeCommand implements Callable<Integer> {
+class ConsumeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLog.NAME);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -81,7 +81,7 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     Optional<Integer> only = Optional.ofNullable(partition);
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
-    try (ConsumeSession session = ConsumeSession.open(settings, config.toString())) {
+    try (ConsumeSession session = openSession(settings, config.toString())) {
       SignalStop signals = SignalStop.install(log, session::stop);
       try {
         return run(session, only, start, out);
@@ -93,6 +93,11 @@ final class ConsumeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+  }
+
+  /** The session this subcommand drives; {@link HeadsConsumeCommand} opens the heads consumer's. */
+  ConsumeSession openSession(ConsumerSettings settings, String configPath) {
+    return ConsumeSession.open(settings, configPath);
   }
 
   private int run(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out)

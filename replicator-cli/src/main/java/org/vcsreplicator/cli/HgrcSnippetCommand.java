@@ -114,8 +114,15 @@ final class HgrcSnippetCommand implements Callable<Integer> {
         + "post-init.vcsreplicator = " + python + "postinit\n";
   }
 
-  /** {@code <home>/hghooks/…} where the CLI runs from {@code <home>/replicator-cli/target/…}. */
+  /**
+   * {@code <home>/hghooks/…}: the launcher's {@link Installation#home()}, else derived from a CLI
+   * running from {@code <home>/replicator-cli/target/…}.
+   */
   static Path installedModule() {
+    Optional<Path> home = Installation.home();
+    if (home.isPresent()) {
+      return home.get().resolve(MODULE);
+    }
     try {
       Path code = Path.of(HgrcSnippetCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // replicator-cli/target/replicator-cli.jar or replicator-cli/target/classes

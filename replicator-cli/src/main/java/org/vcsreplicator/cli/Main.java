@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         ConsumeCommand.class,
+        HeadsConsumeCommand.class,
         PrintOffsetsCommand.class,
         CheckLagCommand.class,
         CheckHeartbeatCommand.class,
@@ -26,6 +27,9 @@ import picocli.CommandLine.Command;
         ReplicateSyncCommand.class,
         ReplicateDeleteCommand.class,
         RepoHashCommand.class,
+        AggregateCommand.class,
+        CheckAggregatorLagCommand.class,
+        PulseNotifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -25,7 +25,9 @@ class LaunchersTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"vcsreplicator-print-offsets, print-offsets", "check_vcsreplicator_lag, check-lag",
-      "check_kafka_hg_heartbeat, check-heartbeat"})
+      "check_kafka_hg_heartbeat, check-heartbeat",
+      "check_vcsreplicator_aggregator_lag, check-aggregator-lag", "vcsreplicator-aggregator, aggregate",
+      "vcsreplicator-consumer, consume", "vcsreplicator-headsconsumer, heads-consume"})
   void launcherExecsItsSubcommand(String launcher, String subcommand) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("install/bin"));
     Files.copy(Path.of("..", "bin", launcher), bin.resolve(launcher), StandardCopyOption.COPY_ATTRIBUTES);

@@ -16,10 +16,13 @@ import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 
 /**
- * Everything one {@code consume} invocation needs, built from the mirror's settings: the Kafka
- * consumer (group = {@code [consumer] group}, auto-commit off), and for applying, hg and the
- * {@link EventApplier}. The operator flags ({@code --dump}, {@code --skip}, …) use {@link
- * #pendingRecords()} and never start hg.
+ * Everything one {@code consume} (or {@code heads-consume}) invocation needs, built from the
+ * mirror's settings: the Kafka consumer (group = {@code [consumer] group}, auto-commit off), and
+ * for applying, the {@link EventHandler} a {@link HandlerOpener} opens when the loop starts: hg and
+ * the {@link EventApplier} for the mirror consumer ({@link #open}), the {@link HeadsApplier} for
+ * the heads consumer ({@link #openHeads}). Both run the same {@link MirrorConsumer} loop, with the
+ * same flags, filters and failure handling. The operator flags ({@code --dump}, {@code --skip},
+ * …) use {@link #pendingRecords()} and never open a handler (nor start hg).
  *
  * <p>Thread-safety: every method except {@link #stop()} must be called from the thread that
  * created the session (it owns the Kafka consumer); {@link #stop()} may be called from any thread,
@@ -33,35 +36,90 @@ public final class ConsumeSession implements AutoCloseable {
     Hg open(String executable) throws HgUnavailableException;
   }
 
+  /** Opens the handler of one run when the loop starts; a seam so tests can pass their own. */
+  @FunctionalInterface
+  public interface HandlerOpener {
+    /**
+     * @param settings the session's settings, never null
+     * @return never null
+     * @throws HgUnavailableException when hg is needed and cannot be started (a misconfiguration)
+     */
+    OpenedHandler open(ConsumerSettings settings) throws HgUnavailableException;
+  }
+
+  /**
+   * A handler for one run and what releases it.
+   *
+   * @param handler applies events, never null
+   * @param close releases what the handler holds (hg); called on {@link #stop()} too, where it
+   *     must end an apply in progress (that event is then not committed), and again on {@link
+   *     #close()}, so it must be idempotent and thread-safe; never null
+   */
+  public record OpenedHandler(EventHandler handler, Runnable close) {
+    public OpenedHandler {
+      Objects.requireNonNull(handler, "handler");
+      Objects.requireNonNull(close, "close");
+    }
+  }
+
   private final ConsumerSettings settings;
   private final Consumer<byte[], byte[]> kafka;
-  private final HgOpener hgOpener;
+  private final HandlerOpener handlerOpener;
   private final OperatorCommands commands;
   private final Clock clock;
   private final StopSignal stop = new StopSignal();
-  private volatile Hg hg;
+  private volatile OpenedHandler opened;
   private volatile MirrorConsumer running;
 
   /**
-   * Opens a session on the real broker and the configured hg.
+   * Opens a mirror consumer session on the real broker and the configured hg.
    *
    * @param settings the mirror's consumer settings
    * @param configPath the configuration file as given, named in error lines
    */
   public static ConsumeSession open(ConsumerSettings settings, String configPath) {
     return new ConsumeSession(settings, new KafkaConsumer<>(consumerProperties(settings)),
-        executable -> HgFactory.open(HgOptions.defaults(executable)), OperatorCommands.forConfig(configPath),
-        Clock.systemUTC());
+        mirrorHandler(executable -> HgFactory.open(HgOptions.defaults(executable))),
+        OperatorCommands.forConfig(configPath), Clock.systemUTC());
   }
 
-  /** For testing: any consumer (e.g. {@code MockConsumer}) and any hg. */
-  public ConsumeSession(ConsumerSettings settings, Consumer<byte[], byte[]> kafka, HgOpener hgOpener,
+  /**
+   * Opens a heads consumer session on the real broker: the same loop, writing {@code
+   * .hg/replicated-data} for {@code hg-heads-1} ({@link HeadsApplier}); it never starts hg.
+   *
+   * @param settings the heads consumer's settings (its {@code topic} is the pending aggregate
+   *     topic, {@code replicatedpushdatapending} in production)
+   * @param configPath the configuration file as given, named in error lines
+   */
+  public static ConsumeSession openHeads(ConsumerSettings settings, String configPath) {
+    return new ConsumeSession(settings, new KafkaConsumer<>(consumerProperties(settings)), headsHandler(),
+        OperatorCommands.forHeadsConsumer(configPath), Clock.systemUTC());
+  }
+
+  /** For testing: any consumer (e.g. {@code MockConsumer}) and any handler. */
+  public ConsumeSession(ConsumerSettings settings, Consumer<byte[], byte[]> kafka, HandlerOpener handlerOpener,
       OperatorCommands commands, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.kafka = Objects.requireNonNull(kafka, "kafka");
-    this.hgOpener = Objects.requireNonNull(hgOpener, "hgOpener");
+    this.handlerOpener = Objects.requireNonNull(handlerOpener, "handlerOpener");
     this.commands = Objects.requireNonNull(commands, "commands");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The mirror consumer's handler: hg, opened from {@code [programs] hg}, and an {@link EventApplier}. */
+  public static HandlerOpener mirrorHandler(HgOpener hgOpener) {
+    Objects.requireNonNull(hgOpener, "hgOpener");
+    return settings -> {
+      Hg hg = hgOpener.open(settings.hgPath());
+      EventApplier applier = new EventApplier(hg, routes(settings),
+          new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
+      return new OpenedHandler(applier, hg::close);
+    };
+  }
+
+  /** The heads consumer's handler; holds nothing, so closing it does nothing. */
+  public static HandlerOpener headsHandler() {
+    return settings -> new OpenedHandler(new HeadsApplier(routes(settings)), () -> {});
   }
 
   /**
@@ -85,19 +143,17 @@ public final class ConsumeSession implements AutoCloseable {
   /**
    * Runs the consume loop until stopped, a permanent failure, or (with {@code onetime}) one record.
    *
-   * @throws HgUnavailableException when hg cannot be started at all (a misconfiguration)
+   * @throws HgUnavailableException when hg is needed and cannot be started at all (a misconfiguration)
    * @throws IllegalArgumentException when the topic or partition does not exist
    */
   public MirrorConsumer.Result consume(MirrorConsumer.Options options) throws HgUnavailableException {
-    Hg opened = hgOpener.open(settings.hgPath());
-    hg = opened;
-    EventApplier applier = new EventApplier(opened, routes(settings),
-        new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
-    MirrorConsumer loop = new MirrorConsumer(kafka, settings.topic(), settings.group(), applier, settings.retry(), stop,
-        opened::close, commands, clock);
+    OpenedHandler handler = handlerOpener.open(settings);
+    opened = handler;
+    MirrorConsumer loop = new MirrorConsumer(kafka, settings.topic(), settings.group(), handler.handler(),
+        settings.retry(), stop, handler.close(), commands, clock);
     running = loop;
     if (stop.isRequested()) {
-      return MirrorConsumer.Result.STOPPED; // a signal arrived while hg was starting
+      return MirrorConsumer.Result.STOPPED; // a signal arrived while the handler (hg) was starting
     }
     return loop.run(new MirrorConsumer.Options(options.partition(), options.startFrom(), options.onetime(),
         settings.pollTimeout()));
@@ -129,12 +185,12 @@ public final class ConsumeSession implements AutoCloseable {
     return new ConfiguredMirrorRoutes(settings.replicationRules(), settings.pathRewrites(), settings.pullUrlRewrites());
   }
 
-  /** Closes hg (if started) and the Kafka consumer. */
+  /** Closes the handler (hg, if started) and the Kafka consumer. */
   @Override
   public void close() {
-    Hg opened = hg;
-    if (opened != null) {
-      opened.close();
+    OpenedHandler handler = opened;
+    if (handler != null) {
+      handler.close().run();
     }
     kafka.close();
   }

@@ -4,7 +4,7 @@ import org.vcsreplicator.message.Event;
 
 /**
  * Applies one decoded event and says how it went; knows nothing of Kafka. {@link EventApplier} is
- * the mirror's; the heads consumer will bring its own.
+ * the mirror's, {@link HeadsApplier} the heads consumer's.
  */
 @FunctionalInterface
 public interface EventHandler {

@@ -16,6 +16,11 @@
  * --wait-for-no-lag}); {@link org.vcsreplicator.consumer.ConsumeSession} wires it all from a
  * mirror's settings.
  *
+ * <p>The heads consumer is the same loop with another handler: {@link
+ * org.vcsreplicator.consumer.HeadsApplier} writes {@code .hg/replicated-data} for {@code
+ * hg-heads-1} and acknowledges every other kind ({@link
+ * org.vcsreplicator.consumer.ConsumeSession#openHeads}).
+ *
  * <p>Log lines use the original's logger name {@code vcsreplicator.consumer} and wording.
  */
 package org.vcsreplicator.consumer;

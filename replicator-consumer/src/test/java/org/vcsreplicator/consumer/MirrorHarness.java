@@ -57,13 +57,18 @@ final class MirrorHarness implements AutoCloseable {
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   MirrorHarness(EmbeddedKafka kafka, Hg hg, Path base) throws IOException {
+    this(kafka, hg, base, "pushdata", 8);
+  }
+
+  /** With a topic of another name and size, e.g. the heads consumer's single-partition pending topic. */
+  MirrorHarness(EmbeddedKafka kafka, Hg hg, Path base, String topicPrefix, int partitions) throws IOException {
     this.kafka = kafka;
     this.hg = hg;
     this.base = base;
     this.masterRoot = Files.createDirectories(base.resolve("master"));
     this.mirrorRoot = Files.createDirectories(base.resolve("mirror"));
     this.todelete = base.resolve("todelete");
-    this.topic = kafka.createUniqueTopic("pushdata", 8);
+    this.topic = kafka.createUniqueTopic(topicPrefix, partitions);
     this.group = "mirror-" + topic;
     this.producer = new EventProducer(kafka.clientConfig("master"), Duration.ofSeconds(30), Clock.systemUTC());
   }
@@ -140,7 +145,16 @@ final class MirrorHarness implements AutoCloseable {
   }
 
   Running start(ConsumerSettings settings, Optional<Integer> partition) {
-    ConsumeSession session = ConsumeSession.open(settings, "mirror.ini");
+    return start(ConsumeSession.open(settings, "mirror.ini"), partition);
+  }
+
+  /** A heads consumer daemon (all partitions) running on its own thread. */
+  Running startHeads(ConsumerSettings settings) {
+    return start(ConsumeSession.openHeads(settings, "pending.ini"), Optional.empty());
+  }
+
+  private Running start(ConsumeSession session, Optional<Integer> partition) {
+    ConsumerSettings settings = session.settings();
     Future<MirrorConsumer.Result> result = threads.submit(() -> {
       try (session) {
         return session.consume(new MirrorConsumer.Options(partition, OptionalLong.empty(), false, settings.pollTimeout()));

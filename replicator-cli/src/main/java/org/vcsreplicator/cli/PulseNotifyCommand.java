@@ -1,0 +1,102 @@
+package org.vcsreplicator.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vcsreplicator.config.ConfigException;
+import org.vcsreplicator.config.IniFile;
+import org.vcsreplicator.config.NotifierSettings;
+import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.pulse.NotifierMisconfiguredException;
+import org.vcsreplicator.pulse.PulseNotifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code pulse-notify CONFIG [--skip] [--start-from N]}: the Pulse notifier daemon on the master,
+ * with the options of the original's {@code vcsreplicator-pulse-notifier CONFIG}. Thin: parse,
+ * load {@code [pulseconsumer]}, {@code [pulse]} and the rewrite sections, call {@link
+ * PulseNotifier}, print, return the exit code.
+ */
+@Command(name = "pulse-notify",
+    description = {
+        "Pulse notifier: publish a notification for every event of the aggregated topic that every "
+            + "mirror has applied, acknowledging each event only once Pulse confirmed it. Runs until "
+            + "SIGTERM/SIGINT (exit 0), or exits 1 at an event it cannot handle or when the master's "
+            + "repository root is missing (it never skips events because of a misconfiguration).",
+        "Config: [pulseconsumer] (hosts, client_id, topic, group, ...), [pulse], [path_rewrites], "
+            + "[public_url_rewrites], [ignore_paths], [programs] hg."})
+final class PulseNotifyCommand implements Callable<Integer> {
+  // The original's logger name; its lines are what operators' runbooks search for.
+  private static final Logger log = LoggerFactory.getLogger("vcsreplicator.pushnotifications");
+
+  /** How long --skip waits for a pending record to arrive once Kafka says there is one. */
+  static final Duration SKIP_WAIT = Duration.ofSeconds(30);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Parameters(index = "0", paramLabel = "CONFIG", description = "The master's notifications ini file.")
+  Path config;
+
+  @CommandLine.Option(names = "--skip",
+      description = "Acknowledge the next pending event without notifying it, print what was skipped, and exit.")
+  boolean skip;
+
+  @CommandLine.Option(names = "--start-from", paramLabel = "N",
+      description = "Start at offset N of the topic instead of the group's committed offset.")
+  Long startFrom;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    NotifierSettings settings;
+    try {
+      settings = NotifierSettings.from(IniFile.load(config));
+    } catch (ConfigException e) {
+      return fail(err, e.getMessage());
+    }
+    OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
+    try {
+      if (skip) {
+        return skip(settings, start, out);
+      }
+      try (PulseNotifier notifier = PulseNotifier.open(settings, start, Clock.systemUTC());
+           SignalStop signals = SignalStop.install(log, notifier::stop)) {
+        int code = notifier.run();
+        log.warn("process exiting code {}", code);
+        return code;
+      }
+    } catch (NotifierMisconfiguredException | HgUnavailableException | KafkaException e) {
+      return fail(err, e.getMessage());
+    }
+  }
+
+  private int skip(NotifierSettings settings, OptionalLong start, PrintWriter out)
+      throws NotifierMisconfiguredException {
+    Optional<PulseNotifier.Skipped> skipped = PulseNotifier.skipNext(settings, start, SKIP_WAIT);
+    if (skipped.isEmpty()) {
+      out.println("no message available; nothing to skip");
+      out.flush();
+      return 1;
+    }
+    PulseNotifier.Skipped s = skipped.get();
+    out.println("skipped " + s.name() + " message in partition " + s.at().partition() + " for group "
+        + settings.consumer().group());
+    out.flush();
+    return 0;
+  }
+
+  private static int fail(PrintWriter err, String message) {
+    err.println("vcsreplicator: " + message);
+    err.flush();
+    return 1;
+  }
+}
