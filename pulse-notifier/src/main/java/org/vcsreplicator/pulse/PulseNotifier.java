@@ -35,8 +35,13 @@ import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
+import org.vcsreplicator.kafka.SkipNotRecordedException;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRefusedException;
+import org.vcsreplicator.kafka.SkipRequest;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
+import org.vcsreplicator.skip.SkipRecord;
 
 /**
  * The Pulse notifier daemon (SPEC 6): consumes the aggregated topic as its own group and turns
@@ -212,22 +217,29 @@ public final class PulseNotifier implements AutoCloseable {
      * @param at where it was, never null
      * @param name its {@code name} ({@code heartbeat-1}, …), or {@code UNKNOWN} when undecodable
      * @param record the record value as text (the full event, for the record), never null
+     * @param audit what was recorded in the skip audit topic before the offset moved, never null
      */
-    public record Skipped(RecordCoordinates at, String name, String record) {}
+    public record Skipped(RecordCoordinates at, String name, String record, SkipRecord audit) {}
 
     /**
      * Acknowledges the group's next pending event without notifying it (the original's {@code
-     * --skip}): an operator's act, logged at WARN with the full event before the offset moves.
+     * --skip}): an operator's act, recorded whole in the skip audit topic ({@code [pulseconsumer]
+     * skip_topic}) by {@code recorder} before the offset moves (SPEC rule 2).
      *
      * @param settings never null
      * @param startFrom an absolute offset to look from instead of the committed one
      * @param wait how long to wait for the record to arrive once Kafka says one is pending
+     * @param request the offset the operator named ({@code --offset}) and why ({@code --reason})
+     * @param recorder writes the skip record; owned by the caller
      * @return the skipped event; empty when nothing is pending
      * @throws NotifierMisconfiguredException the topic does not exist
+     * @throws SkipRefusedException the next event is not at the offset named; nothing recorded or acknowledged
+     * @throws SkipNotRecordedException the skip record was not written; nothing acknowledged
      * @throws org.apache.kafka.common.KafkaException Kafka failed (nothing was acknowledged)
      */
-    public static Optional<Skipped> skipNext(NotifierSettings settings, OptionalLong startFrom, Duration wait)
-            throws NotifierMisconfiguredException {
+    public static Optional<Skipped> skipNext(NotifierSettings settings, OptionalLong startFrom, Duration wait,
+            SkipRequest request, SkipRecorder recorder)
+            throws NotifierMisconfiguredException, SkipRefusedException, SkipNotRecordedException {
         ConsumerSettings cs = settings.consumer();
         try (Consumer<byte[], byte[]> consumer = openConsumer(cs, startFrom)) {
             Duration timeout = cs.kafka().connectTimeout();
@@ -254,12 +266,10 @@ public final class PulseNotifier implements AutoCloseable {
                         name = "UNKNOWN";
                         text = new String(value, StandardCharsets.UTF_8);
                     }
-                    // SPEC 2.2: dropping an event is an operator's act, recorded with the full event.
-                    log.warn("operator skipped {} at {} for group {} (user {}): {}", name, at, cs.group(),
-                            System.getProperty("user.name"), text);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
-                    return Optional.of(new Skipped(at, name, text));
+                    // SPEC 2.2: dropping an event is an operator's act, recorded with the full event
+                    // before the offset moves (the recorder commits only after the record is acknowledged).
+                    SkipRecord audit = recorder.skip(consumer, cs.group(), record, request);
+                    return Optional.of(new Skipped(at, name, text, audit));
                 }
             }
             return Optional.empty();

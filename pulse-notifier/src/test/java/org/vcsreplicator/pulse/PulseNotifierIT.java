@@ -36,6 +36,10 @@ import org.vcsreplicator.config.PulseSettings;
 import org.vcsreplicator.config.RetrySettings;
 import org.vcsreplicator.kafka.EmbeddedKafka;
 import org.vcsreplicator.kafka.EventProducer;
+import org.vcsreplicator.kafka.SkipRecordReader;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRefusedException;
+import org.vcsreplicator.kafka.SkipRequest;
 import org.vcsreplicator.message.ChangegroupV1;
 import org.vcsreplicator.message.ChangegroupV2;
 import org.vcsreplicator.message.Event;
@@ -50,6 +54,7 @@ import org.vcsreplicator.routing.IgnorePaths;
 import org.vcsreplicator.routing.PathRewrites;
 import org.vcsreplicator.routing.PrefixRewrite;
 import org.vcsreplicator.routing.UrlRewrites;
+import org.vcsreplicator.skip.SkipRecord;
 
 /**
  * The notifier end to end: a real Kafka broker (KRaft, in this JVM), a real AMQP broker
@@ -358,22 +363,39 @@ class PulseNotifierIT {
                 new ChangegroupV2(moz("mozilla-central"), "serve", 1, NodeId.listOf(node)));
 
         NotifierSettings s = settings();
-        PulseNotifier.Skipped first = PulseNotifier.skipNext(s, OptionalLong.empty(), WAIT).orElseThrow();
+        SkipRecorder recorder = SkipRecorder.forSettings(s.consumer());
+        PulseNotifier.Skipped first =
+                PulseNotifier.skipNext(s, OptionalLong.empty(), WAIT, SkipRequest.next(), recorder).orElseThrow();
         assertEquals("heartbeat-1", first.name());
         assertEquals(0, first.at().partition());
         assertEquals(0, first.at().offset());
-        PulseNotifier.Skipped second = PulseNotifier.skipNext(s, OptionalLong.empty(), WAIT).orElseThrow();
+        PulseNotifier.Skipped second = PulseNotifier.skipNext(s, OptionalLong.empty(), WAIT,
+                new SkipRequest(OptionalLong.of(1), Optional.of("not for Pulse")), recorder).orElseThrow();
         assertEquals("hg-repo-init-2", second.name());
         assertTrue(second.record().contains("{moz}/ignored-repo"), second.record());
         assertEquals(2, committed());
         assertTrue(Files.isDirectory(ignored));
+        // Both recorded, whole, before their offsets moved (SPEC rule 2).
+        List<SkipRecord> audit = SkipRecordReader.forSettings(s.consumer()).readAll();
+        assertEquals(List.of(first.audit(), second.audit()), audit);
+        assertEquals(Optional.of("not for Pulse"), audit.get(1).reason());
+        assertEquals("hg-repo-init-2", audit.get(1).kind());
+        // --offset naming an event already skipped is refused; nothing recorded or acknowledged.
+        assertThrows(SkipRefusedException.class, () -> PulseNotifier.skipNext(s, OptionalLong.empty(), WAIT,
+                new SkipRequest(OptionalLong.of(1), Optional.empty()), recorder));
+        recorder.close();
+        assertEquals(2, committed());
+        assertEquals(2, SkipRecordReader.forSettings(s.consumer()).readAll().size());
 
         startNotifier(s);
         assertEquals("changegroup.1", next(q2).payload().get("type").asText(), "the skipped newrepo.1 never goes out");
         awaitCommitted(3);
         assertEmpty(q2);
         stopNotifier();
-        assertEquals(Optional.empty(), PulseNotifier.skipNext(s, OptionalLong.empty(), Duration.ofSeconds(1)));
+        try (SkipRecorder again = SkipRecorder.forSettings(s.consumer())) {
+            assertEquals(Optional.empty(),
+                    PulseNotifier.skipNext(s, OptionalLong.empty(), Duration.ofSeconds(1), SkipRequest.next(), again));
+        }
         assertEquals(3, committed());
     }
 

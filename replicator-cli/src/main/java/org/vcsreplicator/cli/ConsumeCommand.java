@@ -19,7 +19,13 @@ import org.vcsreplicator.consumer.DumpYaml;
 import org.vcsreplicator.consumer.EventDisplay;
 import org.vcsreplicator.consumer.MirrorConsumer;
 import org.vcsreplicator.consumer.PendingRecord;
+import org.vcsreplicator.consumer.PendingRecords;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.kafka.SkipNotRecordedException;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRefusedException;
+import org.vcsreplicator.kafka.SkipRequest;
+import org.vcsreplicator.skip.SkipRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +39,8 @@ import picocli.CommandLine.Command;
         "Mirror consumer: apply the replication log to this mirror's repositories, committing each "
             + "event only after it is applied. Without flags it runs until SIGTERM/SIGINT, or exits 1 "
             + "at an event it cannot apply (inspect it with --dump, drop it with --skip).",
-        "Flags are checked in this order: --wait-for-no-lag, --wait-for-n, --dump, --skip."})
+        "Flags are checked in this order: --wait-for-no-lag, --wait-for-n, --dump, --skip.",
+        "Exit 1 also when --skip finds nothing pending, refuses (--offset), or cannot record the skip."})
 class ConsumeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLog.NAME);
 
@@ -47,8 +54,19 @@ class ConsumeCommand implements Callable<Integer> {
 
   @CommandLine.Option(names = "--skip",
       description = "Acknowledge exactly the next pending event (of --partition, or of the first partition with one) "
-          + "without applying it, print it, and exit.")
+          + "without applying it, print it, and exit. The event is first recorded, whole, in the skip audit topic "
+          + "([consumer] skip_topic, default <topic>-skipped); nothing is acknowledged unless that record is "
+          + "written. See `skipped list` and `skipped replay`.")
   boolean skip;
+
+  @CommandLine.Option(names = "--offset", paramLabel = "N",
+      description = "With --skip and --partition: skip only if the next pending event is at offset N; "
+          + "otherwise refuse (exit 1, nothing recorded or acknowledged).")
+  Long offset;
+
+  @CommandLine.Option(names = "--reason", paramLabel = "TEXT",
+      description = "With --skip: why, recorded with the skip (optional).")
+  String reason;
 
   @CommandLine.Option(names = "--onetime", description = "Process at most one event and exit.")
   boolean onetime;
@@ -79,12 +97,18 @@ class ConsumeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    String misuse = skipMisuse();
+    if (misuse != null) {
+      err.println("vcsreplicator: " + misuse);
+      err.flush();
+      return 1;
+    }
     Optional<Integer> only = Optional.ofNullable(partition);
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
     try (ConsumeSession session = openSession(settings, config.toString())) {
       SignalStop signals = SignalStop.install(log, session::stop);
       try {
-        return run(session, only, start, out);
+        return run(session, only, start, out, err);
       } finally {
         signals.close();
       }
@@ -100,8 +124,22 @@ class ConsumeCommand implements Callable<Integer> {
     return ConsumeSession.open(settings, configPath);
   }
 
-  private int run(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out)
-      throws HgUnavailableException {
+  /** The options that only make sense with --skip, used without it; null when all is well. */
+  private String skipMisuse() {
+    if (!skip && (offset != null || reason != null)) {
+      return "--offset and --reason go with --skip";
+    }
+    if (offset != null && partition == null) {
+      return "--skip --offset N needs --partition P: offsets are per partition";
+    }
+    if (offset != null && offset < 0) {
+      return "--offset must be >= 0, got " + offset;
+    }
+    return null;
+  }
+
+  private int run(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out,
+      PrintWriter err) throws HgUnavailableException {
     if (waitForNoLag) {
       return session.pendingRecords().waitForNoLag(only, session.stopSignal()) ? 0 : 1;
     }
@@ -117,7 +155,7 @@ class ConsumeCommand implements Callable<Integer> {
       return 0;
     }
     if (skip) {
-      return skip(session, only, start, out);
+      return skip(session, only, start, out, err);
     }
     return consume(session, only, start);
   }
@@ -135,19 +173,31 @@ class ConsumeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int skip(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out) {
-    Optional<PendingRecord> skipped = session.pendingRecords().skipNext(only, start);
+  private int skip(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out,
+      PrintWriter err) {
+    SkipRequest request = new SkipRequest(offset == null ? OptionalLong.empty() : OptionalLong.of(offset),
+        Optional.ofNullable(reason));
+    Optional<PendingRecords.Skipped> skipped;
+    // SPEC rule 2: dropping an event is an operator act, recorded with the full event before the commit.
+    try (SkipRecorder recorder = SkipRecorder.forSettings(session.settings())) {
+      skipped = session.pendingRecords().skipNext(only, start, request, recorder);
+    } catch (SkipRefusedException | SkipNotRecordedException e) {
+      err.println("vcsreplicator: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     if (skipped.isEmpty()) {
       out.println("no message available; nothing to skip");
       out.flush();
       return 1;
     }
-    PendingRecord r = skipped.get();
+    PendingRecord r = skipped.get().record();
+    SkipRecord audit = skipped.get().audit();
     String group = session.settings().group();
-    // SPEC rule 2: dropping an event is an operator act, recorded with the full event.
-    log.warn("operator skipped {} at {} for group {}", r.summary(), r.at(), group);
     out.println("skipped " + r.summary() + " in partition " + r.at().partition() + " offset " + r.at().offset() + ":");
     out.println(DumpYaml.render(List.of(r)));
+    out.println("recorded as " + audit.id() + " in " + session.settings().skipTopic() + "; put it back with `"
+        + session.commands().replay(audit.id()) + "`");
     out.println("skipped message in partition " + r.at().partition() + " for group " + group);
     out.flush();
     return 0;

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         AggregateCommand.class,
         CheckAggregatorLagCommand.class,
         PulseNotifyCommand.class,
+        SkippedCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -14,13 +14,17 @@ import org.vcsreplicator.config.ConfigException;
 import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.config.NotifierSettings;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.kafka.SkipNotRecordedException;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRefusedException;
+import org.vcsreplicator.kafka.SkipRequest;
 import org.vcsreplicator.pulse.NotifierMisconfiguredException;
 import org.vcsreplicator.pulse.PulseNotifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code pulse-notify CONFIG [--skip] [--start-from N]}: the Pulse notifier daemon on the master,
+ * {@code pulse-notify CONFIG [--skip [--offset N] [--reason TEXT]] [--start-from N]}: the Pulse notifier daemon on the master,
  * with the options of the original's {@code vcsreplicator-pulse-notifier CONFIG}. Thin: parse,
  * load {@code [pulseconsumer]}, {@code [pulse]} and the rewrite sections, call {@link
  * PulseNotifier}, print, return the exit code.
@@ -46,8 +50,19 @@ final class PulseNotifyCommand implements Callable<Integer> {
   Path config;
 
   @CommandLine.Option(names = "--skip",
-      description = "Acknowledge the next pending event without notifying it, print what was skipped, and exit.")
+      description = "Acknowledge the next pending event without notifying it, print what was skipped, and exit. "
+          + "The event is first recorded, whole, in the skip audit topic ([pulseconsumer] skip_topic, default "
+          + "<topic>-skipped); nothing is acknowledged unless that record is written.")
   boolean skip;
+
+  @CommandLine.Option(names = "--offset", paramLabel = "N",
+      description = "With --skip: skip only if the next pending event is at offset N; otherwise refuse "
+          + "(exit 1, nothing recorded or acknowledged).")
+  Long offset;
+
+  @CommandLine.Option(names = "--reason", paramLabel = "TEXT",
+      description = "With --skip: why, recorded with the skip (optional).")
+  String reason;
 
   @CommandLine.Option(names = "--start-from", paramLabel = "N",
       description = "Start at offset N of the topic instead of the group's committed offset.")
@@ -63,6 +78,12 @@ final class PulseNotifyCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return fail(err, e.getMessage());
     }
+    if (!skip && (offset != null || reason != null)) {
+      return fail(err, "--offset and --reason go with --skip");
+    }
+    if (offset != null && offset < 0) {
+      return fail(err, "--offset must be >= 0, got " + offset);
+    }
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
     try {
       if (skip) {
@@ -74,14 +95,21 @@ final class PulseNotifyCommand implements Callable<Integer> {
         log.warn("process exiting code {}", code);
         return code;
       }
-    } catch (NotifierMisconfiguredException | HgUnavailableException | KafkaException e) {
+    } catch (NotifierMisconfiguredException | HgUnavailableException | KafkaException | SkipRefusedException
+        | SkipNotRecordedException e) {
       return fail(err, e.getMessage());
     }
   }
 
   private int skip(NotifierSettings settings, OptionalLong start, PrintWriter out)
-      throws NotifierMisconfiguredException {
-    Optional<PulseNotifier.Skipped> skipped = PulseNotifier.skipNext(settings, start, SKIP_WAIT);
+      throws NotifierMisconfiguredException, SkipRefusedException, SkipNotRecordedException {
+    SkipRequest request = new SkipRequest(offset == null ? OptionalLong.empty() : OptionalLong.of(offset),
+        Optional.ofNullable(reason));
+    Optional<PulseNotifier.Skipped> skipped;
+    // The output stays the original's one line; the recorder logs where the skip is recorded.
+    try (SkipRecorder recorder = SkipRecorder.forSettings(settings.consumer())) {
+      skipped = PulseNotifier.skipNext(settings, start, SKIP_WAIT, request, recorder);
+    }
     if (skipped.isEmpty()) {
       out.println("no message available; nothing to skip");
       out.flush();

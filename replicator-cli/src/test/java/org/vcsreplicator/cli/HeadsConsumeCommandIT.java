@@ -150,7 +150,7 @@ class HeadsConsumeCommandIT {
     assertTrue(logLines().contains("starting consumer for topic=" + topic + " group=hgweb1 partitions=all"),
         logLines().toString());
     assertTrue(logLines().stream().anyMatch(l -> l.contains("repo={moz}/../escape event=hg-heads-1")
-        && l.contains("`bin/vcsreplicator heads-consume " + config + " --skip --partition 0`")), logLines().toString());
+        && l.contains("`bin/vcsreplicator heads-consume " + config + " --skip --partition 0 --offset 0`")), logLines().toString());
     assertFalse(Files.exists(tmp.resolve("repo/hg/escape")));
 
     CommandRun skip = CommandRun.run("heads-consume", config, "--skip");
@@ -158,6 +158,29 @@ class HeadsConsumeCommandIT {
     assertTrue(skip.out().startsWith("skipped hg-heads-1 for {moz}/../escape in partition 0 offset 0:"), skip.toString());
 
     assertEquals(0, CommandRun.run("heads-consume", config, "--onetime").exitCode());
+    assertEquals(ReplicatedData.of(List.of(INITIAL), 1), ReplicatedDataFile.read(repo).orElseThrow());
+  }
+
+  /** The heads consumer's --skip is recorded like the mirror consumer's, and replayed through the heads handler. */
+  @Test
+  void skippedHeadsAreRecordedAndReplayedWithHeads() throws Exception {
+    String topic = kafka.createUniqueTopic("replicatedpushdatapending", 1);
+    Path root = Files.createDirectories(tmp.resolve("repo/hg/mozilla"));
+    Path repo = mirrorRepo(root, "mozilla-central");
+    String config = ini(topic, root).toString();
+    send(topic, new Heads(MC, List.of(INITIAL), OptionalLong.of(1)));
+
+    CommandRun skip = CommandRun.run("heads-consume", config, "--skip", "--partition", "0", "--offset", "0",
+        "--reason", "testing the audit trail");
+    assertEquals(0, skip.exitCode(), skip.toString());
+    String id = "hgweb1:" + topic + ":0:0";
+    assertTrue(skip.out().contains("recorded as " + id + " in " + topic + "-skipped; put it back with "
+        + "`bin/vcsreplicator skipped replay " + config + " " + id + " --heads`"), skip.out());
+    assertFalse(Files.exists(ReplicatedDataFile.path(repo)), "skipped, not applied");
+    assertTrue(CommandRun.run("skipped", "list", config).out().contains(" hg-heads-1  testing the audit trail "));
+
+    CommandRun replay = CommandRun.run("skipped", "replay", config, id, "--heads");
+    assertEquals(0, replay.exitCode(), replay.toString());
     assertEquals(ReplicatedData.of(List.of(INITIAL), 1), ReplicatedDataFile.read(repo).orElseThrow());
   }
 

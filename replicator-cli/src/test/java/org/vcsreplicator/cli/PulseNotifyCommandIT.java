@@ -107,6 +107,15 @@ class PulseNotifyCommandIT {
 
     Run again = run("pulse-notify", "--skip", "--start-from", "1", ini);
     assertEquals("skipped hg-repo-init-2 message in partition 0 for group pulsenotifier\n", again.out());
+
+    // Every skip is in the audit topic of [pulseconsumer]; --offset refuses the wrong event.
+    Run refused = run("pulse-notify", "--skip", "--start-from", "0", "--offset", "1", ini);
+    assertEquals(1, refused.exitCode());
+    assertEquals("vcsreplicator: refusing to skip: the next event of partition 0 is at offset 0, not 1; "
+        + "nothing skipped, nothing recorded\n", refused.err());
+    Run list = run("skipped", "list", ini, "--consumer-section", "pulseconsumer", "--json");
+    assertEquals(0, list.exitCode(), list.err());
+    assertEquals(3, list.out().split("\"id\": \"pulsenotifier:" + topic + ":0:").length - 1, list.out());
   }
 
   @Test

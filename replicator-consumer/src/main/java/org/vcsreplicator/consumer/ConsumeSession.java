@@ -14,6 +14,7 @@ import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
+import org.vcsreplicator.message.Event;
 
 /**
  * Everything one {@code consume} (or {@code heads-consume}) invocation needs, built from the
@@ -157,6 +158,29 @@ public final class ConsumeSession implements AutoCloseable {
     }
     return loop.run(new MirrorConsumer.Options(options.partition(), options.startFrom(), options.onetime(),
         settings.pollTimeout()));
+  }
+
+  /**
+   * {@code skipped replay}: applies one event (a skipped one, after the operator fixed its cause)
+   * exactly as the consume loop would, through this session's own handler (the {@link
+   * EventApplier} of {@link #open}, the {@link HeadsApplier} of {@link #openHeads}), once: no
+   * retries (the operator is watching and can run it again). Commits nothing.
+   *
+   * @return never null; {@link Outcome.Applied} when this mirror now reflects the event
+   * @throws HgUnavailableException when hg is needed and cannot be started at all
+   */
+  public Outcome replay(Event event) throws HgUnavailableException {
+    OpenedHandler handler = opened;
+    if (handler == null) {
+      handler = handlerOpener.open(settings);
+      opened = handler;
+    }
+    return handler.handler().apply(event);
+  }
+
+  /** The operator commands its lines name (dump, skip, replay); never null. */
+  public OperatorCommands commands() {
+    return commands;
   }
 
   /** The operator tools on the same consumer; they commit nothing except {@code --skip}. */

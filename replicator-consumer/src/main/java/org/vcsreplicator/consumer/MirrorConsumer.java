@@ -254,7 +254,7 @@ public final class MirrorConsumer {
     log.error("cannot apply event, partition {} stops here: topic={} partition={} offset={} repo={} event={}: {}; "
             + "nothing was committed. Inspect with `{}`; skip it (an operator decision) with `{}`",
         at.partition(), at.topic(), at.partition(), at.offset(), repo, kind, oneLine(reason),
-        commands.dump(at.partition()), commands.skip(at.partition()));
+        commands.dump(at.partition()), commands.skip(at.partition(), at.offset()));
   }
 
   private static String oneLine(String text) {

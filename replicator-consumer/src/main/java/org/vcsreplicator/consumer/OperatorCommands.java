@@ -44,4 +44,20 @@ public record OperatorCommands(String launcher, String subcommand, String config
   public String skip(int partition) {
     return launcher + " " + subcommand + " " + configPath + " --skip --partition " + partition;
   }
+
+  /**
+   * {@code bin/vcsreplicator consume CONFIG --skip --partition P --offset N}: skips exactly that
+   * event or refuses (another operator or a restarted consumer may have moved on meanwhile).
+   */
+  public String skip(int partition, long offset) {
+    return skip(partition) + " --offset " + offset;
+  }
+
+  /**
+   * {@code bin/vcsreplicator skipped replay CONFIG ID}, with {@code --heads} for the heads
+   * consumer: re-applies a skipped event through this daemon's handler.
+   */
+  public String replay(String skipId) {
+    return launcher + " skipped replay " + configPath + " " + skipId + (HEADS_CONSUME.equals(subcommand) ? " --heads" : "");
+  }
 }

@@ -17,12 +17,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.vcsreplicator.kafka.SkipNotRecordedException;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRefusedException;
+import org.vcsreplicator.kafka.SkipRequest;
 import org.vcsreplicator.message.RecordCoordinates;
+import org.vcsreplicator.skip.SkipRecord;
 
 /**
  * The operator flags of {@code consume} that look at the group's unacknowledged records instead
  * of applying them: {@code --dump}, {@code --skip}, {@code --wait-for-n}, {@code --wait-for-no-lag}.
- * Only {@link #skipNext} commits anything, and exactly one offset.
+ * Only {@link #skipNext} commits anything, and exactly one offset, after recording the skip.
  *
  * <p>"Pending" means from the group's committed offset (or the partition's beginning when it has
  * none, or {@code --start-from}) up to the end of the partition as it was when the command
@@ -70,13 +75,31 @@ public final class PendingRecords {
   }
 
   /**
-   * {@code --skip}: acknowledges exactly the next pending record of {@code partition}, or of the
-   * first partition that has one. The caller prints what was skipped; the record is returned
-   * whole so that it can be recorded (SPEC rule 2: dropping is an explicit, recorded act).
+   * A record dropped by {@code --skip}, and the audit record written before its offset moved.
    *
-   * @return the skipped record, or empty when nothing is pending
+   * @param record the skipped record, whole; never null
+   * @param audit what was recorded in the skip audit topic; never null
    */
-  public Optional<PendingRecord> skipNext(Optional<Integer> partition, OptionalLong startFrom) {
+  public record Skipped(PendingRecord record, SkipRecord audit) {
+    public Skipped {
+      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(audit, "audit");
+    }
+  }
+
+  /**
+   * {@code --skip}: acknowledges exactly the next pending record of {@code partition}, or of the
+   * first partition that has one, after {@code recorder} has recorded it (SPEC rule 2: dropping
+   * is an explicit, recorded act). With {@code --offset N} ({@link SkipRequest#expectedOffset()})
+   * it refuses when that record is not at offset N.
+   *
+   * @return the skipped record, or empty when nothing is pending (nothing recorded then)
+   * @throws SkipRefusedException the next record is not the one named; nothing recorded or committed
+   * @throws SkipNotRecordedException the audit record was not acknowledged; nothing committed
+   * @throws IllegalStateException when the pending record does not arrive within {@link #FETCH_LIMIT}
+   */
+  public Optional<Skipped> skipNext(Optional<Integer> partition, OptionalLong startFrom, SkipRequest request,
+      SkipRecorder recorder) throws SkipRefusedException, SkipNotRecordedException {
     TopicAssignment assignment = TopicAssignment.assign(kafka, topic, partition, startFrom, clock);
     List<TopicPartition> pending = assignment.pending(kafka);
     if (pending.isEmpty()) {
@@ -84,6 +107,8 @@ public final class PendingRecords {
     }
     TopicPartition tp = pending.get(0);
     long wanted = kafka.position(tp);
+    // Refuse before fetching: the operator named another event.
+    request.check(tp.partition(), wanted);
     kafka.assign(List.of(tp));
     kafka.seek(tp, wanted);
     PendingRecord record = null;
@@ -100,8 +125,8 @@ public final class PendingRecords {
             + FETCH_LIMIT.toSeconds() + "s; nothing skipped");
       }
     }
-    kafka.commitSync(Map.of(tp, new OffsetAndMetadata(wanted + 1)));
-    return Optional.of(record);
+    SkipRecord audit = recorder.skip(kafka, group, record.at(), record.key(), record.value(), request);
+    return Optional.of(new Skipped(record, audit));
   }
 
   /**

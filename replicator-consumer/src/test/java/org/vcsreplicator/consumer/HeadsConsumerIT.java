@@ -238,7 +238,7 @@ class HeadsConsumerIT {
     assertTrue(error.contains("topic=" + h.topic + " partition=0 offset=0 repo={moz}/../outside event=hg-heads-1"), error);
     assertTrue(error.contains("'..'"), error);
     assertTrue(error.contains("`bin/vcsreplicator heads-consume pending.ini --dump --partition 0`"), error);
-    assertTrue(error.contains("`bin/vcsreplicator heads-consume pending.ini --skip --partition 0`"), error);
+    assertTrue(error.contains("`bin/vcsreplicator heads-consume pending.ini --skip --partition 0 --offset 0`"), error);
   }
 
   @Test

@@ -28,6 +28,9 @@ import org.vcsreplicator.config.ConsumerSettings;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.kafka.EmbeddedKafka;
+import org.vcsreplicator.kafka.SkipRecordReader;
+import org.vcsreplicator.kafka.SkipRecorder;
+import org.vcsreplicator.kafka.SkipRequest;
 import org.vcsreplicator.message.ChangegroupV1;
 import org.vcsreplicator.message.ChangegroupV2;
 import org.vcsreplicator.message.Heads;
@@ -41,6 +44,7 @@ import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.RepoSyncV2;
 import org.vcsreplicator.message.WirePath;
 import org.vcsreplicator.routing.ReplicationRules;
+import org.vcsreplicator.skip.SkipRecord;
 
 /**
  * The mirror consumer through its real parts: a Kafka broker in this JVM, the real hg, real
@@ -369,7 +373,7 @@ class MirrorConsumerIT {
         + "repo={moz}/users/gszorc_mozilla.com/mc-treemanifest event=hg-changegroup-1"), error);
     assertTrue(error.contains("does not exist on this mirror"), error);
     assertTrue(error.contains("`bin/vcsreplicator consume mirror.ini --dump --partition 6`"), error);
-    assertTrue(error.contains("`bin/vcsreplicator consume mirror.ini --skip --partition 6`"), error);
+    assertTrue(error.contains("`bin/vcsreplicator consume mirror.ini --skip --partition 6 --offset 1`"), error);
     assertEquals("exiting main consume loop with error", logs.errors().get(1));
 
     // --dump: the pending records, the bad one first, as YAML; nothing committed.
@@ -383,13 +387,21 @@ class MirrorConsumerIT {
     }
     assertEquals(1, h.committed(6));
 
-    // --skip --partition 6: exactly the bad record.
-    try (ConsumeSession session = ConsumeSession.open(h.settings().build(), "mirror.ini")) {
-      PendingRecord skipped = session.pendingRecords().skipNext(Optional.of(6), OptionalLong.empty()).orElseThrow();
-      assertEquals(1, skipped.at().offset());
-      assertEquals("hg-changegroup-1 for {moz}/users/gszorc_mozilla.com/mc-treemanifest", skipped.summary());
+    // --skip --partition 6 --offset 1: exactly the bad record, recorded first.
+    try (ConsumeSession session = ConsumeSession.open(h.settings().build(), "mirror.ini");
+        SkipRecorder recorder = SkipRecorder.forSettings(h.settings().build())) {
+      PendingRecords.Skipped skipped = session.pendingRecords().skipNext(Optional.of(6), OptionalLong.empty(),
+          new SkipRequest(OptionalLong.of(1), Optional.of("repo missing on this mirror")), recorder).orElseThrow();
+      assertEquals(1, skipped.record().at().offset());
+      assertEquals("hg-changegroup-1 for {moz}/users/gszorc_mozilla.com/mc-treemanifest", skipped.record().summary());
+      assertEquals(h.group + ":" + h.topic + ":6:1", skipped.audit().id());
     }
     assertEquals(2, h.committed(6));
+    List<SkipRecord> audit = SkipRecordReader.forSettings(h.settings().build()).readAll();
+    assertEquals(1, audit.size());
+    assertArrayEquals(h.kafka.readAll(h.topic).stream().filter(r -> r.partition() == 6 && r.offset() == 1)
+        .findFirst().orElseThrow().value(), audit.get(0).event());
+    assertEquals(Optional.of("repo missing on this mirror"), audit.get(0).reason());
 
     // The consumer then continues with the next events.
     h.drain(6, 4);
@@ -401,7 +413,10 @@ class MirrorConsumerIT {
     h.send(2, new Heartbeat());
     h.drain(2, 1);
     try (ConsumeSession session = ConsumeSession.open(h.settings().build(), "mirror.ini")) {
-      assertEquals(Optional.empty(), session.pendingRecords().skipNext(Optional.empty(), OptionalLong.empty()));
+      try (SkipRecorder recorder = SkipRecorder.forSettings(h.settings().build())) {
+        assertEquals(Optional.empty(),
+            session.pendingRecords().skipNext(Optional.empty(), OptionalLong.empty(), SkipRequest.next(), recorder));
+      }
       assertEquals(List.of(), session.pendingRecords().dump(Optional.empty(), OptionalLong.empty()));
     }
     assertEquals(1, h.committed(2));

@@ -141,7 +141,7 @@ class MirrorConsumerTest {
             + "event=hg-changegroup-2: hg pull exited 255: abort: repository /repo/x not found; nothing was committed. "
             + "Inspect with `bin/vcsreplicator consume /etc/mercurial/vcsreplicator.ini --dump --partition 2`; "
             + "skip it (an operator decision) with "
-            + "`bin/vcsreplicator consume /etc/mercurial/vcsreplicator.ini --skip --partition 2`",
+            + "`bin/vcsreplicator consume /etc/mercurial/vcsreplicator.ini --skip --partition 2 --offset 1`",
         "exiting main consume loop with error"), logs.errors());
   }
 

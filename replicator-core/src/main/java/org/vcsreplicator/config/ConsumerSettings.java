@@ -30,6 +30,9 @@ import org.vcsreplicator.routing.UrlRewrites;
  *   <tr><td>{@code retry_max_retries}, {@code retry_base_delay}</td><td>5, 2</td><td>see {@link
  *       RetrySettings}</td></tr>
  *   <tr><td>{@code kafka.*}</td><td></td><td>see {@link KafkaConnection}</td></tr>
+ *   <tr><td>{@code skip_topic}</td><td>{@code <topic>-skipped}</td><td>audit topic every operator
+ *       {@code --skip} is recorded in before its offset moves (SPEC rule 2); created when
+ *       missing</td></tr>
  * </table>
  *
  * @param section the consumer section read, never null
@@ -44,6 +47,8 @@ import org.vcsreplicator.routing.UrlRewrites;
  * @param pathRewrites never null
  * @param pullUrlRewrites never null
  * @param replicationRules never null
+ * @param skipTopic the audit topic of skips ({@code skip_topic}), a legal Kafka topic name other
+ *     than {@code topic}; never null
  */
 public record ConsumerSettings(
     String section,
@@ -57,13 +62,19 @@ public record ConsumerSettings(
     String hgPath,
     PathRewrites pathRewrites,
     UrlRewrites pullUrlRewrites,
-    ReplicationRules replicationRules) {
+    ReplicationRules replicationRules,
+    String skipTopic) {
 
   public static final String DEFAULT_SECTION = "consumer";
   public static final String PROGRAMS_SECTION = "programs";
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
   public static final Path DEFAULT_TODELETE_PATH = Path.of("/repo/hg/todelete");
   public static final String DEFAULT_HG = "hg";
+  /** {@code skip_topic} defaults to the consumed topic's name plus this suffix. */
+  public static final String SKIP_TOPIC_SUFFIX = "-skipped";
+
+  // What Kafka accepts as a topic name (Topic.validate): at most 249 of these characters.
+  private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   /**
    * @throws ConfigException (without file) when a value is invalid
@@ -92,6 +103,19 @@ public record ConsumerSettings(
     Objects.requireNonNull(pathRewrites, "pathRewrites");
     Objects.requireNonNull(pullUrlRewrites, "pullUrlRewrites");
     Objects.requireNonNull(replicationRules, "replicationRules");
+    requireText(section, "skip_topic", skipTopic);
+    if (!TOPIC_NAME.matcher(skipTopic).matches() || skipTopic.equals(".") || skipTopic.equals("..")) {
+      throw new ConfigException(null, section, "skip_topic",
+          "not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249): '" + skipTopic + "'");
+    }
+    if (skipTopic.equals(topic)) {
+      throw new ConfigException(null, section, "skip_topic", "must differ from topic '" + topic + "'");
+    }
+  }
+
+  /** The default audit topic of skips for a consumed topic: {@code <topic>-skipped}. */
+  public static String defaultSkipTopic(String topic) {
+    return topic + SKIP_TOPIC_SUFFIX;
   }
 
   static void requireText(String section, String key, String value) {
@@ -132,6 +156,7 @@ public record ConsumerSettings(
         .orElse(DEFAULT_TODELETE_PATH);
     RetrySettings retry = RetrySettings.read(r, env);
     String hg = ini.get(PROGRAMS_SECTION, "hg").orElse(DEFAULT_HG);
+    String skipTopic = r.optional("skip_topic").map(String::strip).orElse(defaultSkipTopic(topic));
     try {
       return new ConsumerSettings(
           section,
@@ -145,7 +170,8 @@ public record ConsumerSettings(
           hg,
           RoutingSections.pathRewrites(ini),
           RoutingSections.pullUrlRewrites(ini),
-          RoutingSections.replicationRules(ini));
+          RoutingSections.replicationRules(ini),
+          skipTopic);
     } catch (ConfigException e) {
       throw e.locatedIn(ini.source(), section);
     }
@@ -178,6 +204,7 @@ public record ConsumerSettings(
     private PathRewrites pathRewrites = PathRewrites.none();
     private UrlRewrites pullUrlRewrites = UrlRewrites.none();
     private ReplicationRules replicationRules = ReplicationRules.none();
+    private String skipTopic;
 
     private Builder() {}
 
@@ -241,6 +268,12 @@ public record ConsumerSettings(
       return this;
     }
 
+    /** The audit topic of skips; by default {@code <topic>-skipped}. */
+    public Builder skipTopic(String skipTopic) {
+      this.skipTopic = skipTopic;
+      return this;
+    }
+
     /**
      * @throws ConfigException when a value is invalid or a required one is missing
      */
@@ -257,7 +290,8 @@ public record ConsumerSettings(
           hgPath,
           pathRewrites,
           pullUrlRewrites,
-          replicationRules);
+          replicationRules,
+          skipTopic != null || topic == null ? skipTopic : defaultSkipTopic(topic));
     }
   }
 }

@@ -206,6 +206,31 @@ class ConsumerSettingsTest {
   }
 
   @Test
+  void skipTopicDefaultsToTheTopicWithSuffixAndCanBeSet() {
+    assertEquals("pushdata-skipped", read(MIRROR).skipTopic());
+    assertEquals("audit.skips",
+        read(MIRROR.replace("group = ttest\n", "group = ttest\nskip_topic = audit.skips\n")).skipTopic());
+    ConsumerSettings built = ConsumerSettings.builder()
+        .kafka(KafkaConnection.builder().hosts("k:9092").clientId("c").build()).topic("t").group("g").build();
+    assertEquals("t-skipped", built.skipTopic());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "skip_topic = audit/skips| [consumer] skip_topic: not a valid Kafka topic name (letters, digits,"
+            + " '.', '_', '-'; at most 249): 'audit/skips'",
+        "skip_topic = pushdata| [consumer] skip_topic: must differ from topic 'pushdata'",
+        "skip_topic = ..| [consumer] skip_topic: not a valid Kafka topic name (letters, digits,"
+            + " '.', '_', '-'; at most 249): '..'",
+      })
+  void badSkipTopicIsNamed(String line, String message) {
+    ConfigException e = fail(MIRROR.replace("group = ttest\n", "group = ttest\n" + line + "\n"));
+    assertEquals(FILE + ": " + message, e.getMessage());
+  }
+
+  @Test
   void toStringHidesKafkaSecrets() {
     ConsumerSettings c =
         read(MIRROR.replace("group = ttest\n", "group = ttest\nkafka.ssl.key.password = hunter2\n"));
