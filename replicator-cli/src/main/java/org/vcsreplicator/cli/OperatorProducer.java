@@ -24,8 +24,6 @@ import org.vcsreplicator.producer.ReplicationCommands.CommandException;
  */
 final class OperatorProducer {
   static final int ABORT = 255;
-  /** Reads the pushlog's SQLite database for {@code last_push_id} (Python is there wherever hg is). */
-  static final String PYTHON = "python3";
 
   private OperatorProducer() {}
 
@@ -45,7 +43,7 @@ final class OperatorProducer {
     try (EventProducer producer = new EventProducer(KafkaClientConfig.from(settings.kafka()), settings.ackTimeout(), Clock.systemUTC());
         ProcessHg hg = new ProcessHg(HgOptions.defaults("hg"))) {
       action.run(new ReplicationCommands(RepoRouter.from(settings), new EventProducerLog(producer, settings.topic()), hg,
-          PushlogReader.sqlite(PYTHON)));
+          PushlogReader.sqlite()));
       return 0;
     } catch (CommandException e) {
       err.println("abort: " + e.getMessage());

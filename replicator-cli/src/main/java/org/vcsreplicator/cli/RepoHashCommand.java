@@ -42,10 +42,6 @@ final class RepoHashCommand implements Callable<Integer> {
   @CommandLine.Option(names = "--hg", defaultValue = "hg", description = "The hg executable (default: ${DEFAULT-VALUE}).")
   String hgExecutable;
 
-  @CommandLine.Option(names = "--python", defaultValue = "python3",
-      description = "Python 3, to read the pushlog's SQLite database when there is one (default: ${DEFAULT-VALUE}).")
-  String python;
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +58,7 @@ final class RepoHashCommand implements Callable<Integer> {
       return ABORT;
     }
     try (ProcessHg hg = new ProcessHg(HgOptions.defaults(hgExecutable).withPlainProcesses(true))) {
-      RepoHash hash = RepoHash.compute(hg, repo, PushlogReader.sqlite(python));
+      RepoHash hash = RepoHash.compute(hg, repo, PushlogReader.sqlite());
       if (template != null) {
         out.print(hash.json(!noRaw));
       } else {

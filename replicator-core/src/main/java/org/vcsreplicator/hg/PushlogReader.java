@@ -1,14 +1,17 @@
 package org.vcsreplicator.hg;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Reads the pushes of a repository's pushlog: Mozilla's pushlog extension keeps them in the SQLite
@@ -58,73 +61,49 @@ public interface PushlogReader {
   }
 
   /**
-   * Reads {@code .hg/pushlog2.db} with Python's standard {@code sqlite3} module (Python is there
-   * wherever hg is), read-only. No database: no pushes.
-   *
-   * @param python the Python 3 interpreter to run, e.g. {@code python3}
+   * Reads {@code .hg/pushlog2.db} through SQLite, read-only, waiting up to 10 s for a writer that
+   * holds the lock (a push in progress). No database, or one without the tables: no pushes.
    */
-  static PushlogReader sqlite(String python) {
-    Objects.requireNonNull(python, "python");
+  static PushlogReader sqlite() {
     return repo -> {
       Path db = repo.resolve(".hg/pushlog2.db");
       if (!Files.exists(db)) {
         return List.of();
       }
-      // Prints "P <id> <date> <user as hex>" for each push, then "N <node>" for each of its changesets.
-      String script = String.join("\n",
-          "import sqlite3, sys",
-          "c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)",
-          "c.text_factory = bytes",
-          "out = sys.stdout.buffer",
-          "for pid, user, date in c.execute('SELECT id, user, date FROM pushlog ORDER BY id ASC').fetchall():",
-          "    out.write(b'P %d %d %s\\n' % (pid, date, (user or b'').hex().encode()))",
-          "    for (node,) in c.execute('SELECT node FROM changesets WHERE pushid = ? ORDER BY rev ASC', (pid,)):",
-          "        out.write(b'N ' + node + b'\\n')",
-          "");
-      Process p;
-      String out;
-      String err;
-      try {
-        p = new ProcessBuilder(python, "-I", "-c", script, db.toString()).start();
-        p.getOutputStream().close();
-        out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new IOException("reading " + db + " with " + python + " did not finish in 60 s");
-        }
-      } catch (IOException e) {
-        throw new IOException("cannot read " + db + " with " + python + ": " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while reading " + db, e);
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException("cannot read " + db + " with " + python + ": " + err.strip());
-      }
-      List<Push> pushes = new ArrayList<>();
-      long id = -1;
-      long when = 0;
-      byte[] user = null;
-      List<String> nodes = new ArrayList<>();
-      for (String line : out.lines().toList()) {
-        if (line.startsWith("P ")) {
-          if (user != null) {
-            pushes.add(new Push(id, user, when, nodes));
+      SQLiteConfig config = new SQLiteConfig();
+      config.setReadOnly(true);
+      config.setBusyTimeout(10_000);
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties())) {
+        try (PreparedStatement tables = c.prepareStatement(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('pushlog', 'changesets')");
+            ResultSet rs = tables.executeQuery()) {
+          if (!rs.next() || rs.getInt(1) != 2) {
+            return List.of();
           }
-          String[] f = line.split(" ", -1);
-          id = Long.parseLong(f[1]);
-          when = Long.parseLong(f[2]);
-          user = HexFormat.of().parseHex(f[3]);
-          nodes = new ArrayList<>();
-        } else if (line.startsWith("N ")) {
-          nodes.add(line.substring(2));
         }
+        List<Push> pushes = new ArrayList<>();
+        try (PreparedStatement all = c.prepareStatement("SELECT id, user, date FROM pushlog ORDER BY id ASC");
+            PreparedStatement nodesOf = c.prepareStatement(
+                "SELECT node FROM changesets WHERE pushid = ? ORDER BY rev ASC");
+            ResultSet rs = all.executeQuery()) {
+          while (rs.next()) {
+            long id = rs.getLong(1);
+            byte[] user = rs.getBytes(2);
+            long when = rs.getLong(3);
+            List<String> nodes = new ArrayList<>();
+            nodesOf.setLong(1, id);
+            try (ResultSet n = nodesOf.executeQuery()) {
+              while (n.next()) {
+                nodes.add(n.getString(1));
+              }
+            }
+            pushes.add(new Push(id, user == null ? new byte[0] : user, when, nodes));
+          }
+        }
+        return pushes;
+      } catch (SQLException e) {
+        throw new IOException("cannot read " + db + ": " + e.getMessage(), e);
       }
-      if (user != null) {
-        pushes.add(new Push(id, user, when, nodes));
-      }
-      return pushes;
     };
   }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +18,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.vcsreplicator.message.NodeId;
+import org.vcsreplicator.obsolete.MalformedObsMarkersException;
+import org.vcsreplicator.obsolete.ObsMarker;
+import org.vcsreplicator.obsolete.ObsMarkers;
 
 /**
  * A fingerprint of a repository, to prove that a mirror equals its master: the fields of the
@@ -27,7 +33,8 @@ import java.util.TreeMap;
  * node + "<phase>"} of all revisions, {@code heads} and {@code unfilteredHeads} over the sorted
  * heads (the null node for an empty repository), {@code pushlog} over the pushes of the pushlog
  * (empty without one). Nodes are the 20 binary bytes. With an {@code obsstore} file, also the
- * marker count, a hash of the sorted markers and a hash of the file itself.
+ * marker count, a hash of the sorted markers and a hash of the file itself ({@link ObsMarkers}
+ * reads it: formats 0 and 1).
  *
  * @param obsolete present when the repository has an obsstore file
  */
@@ -216,32 +223,76 @@ public record RepoHash(
       return Optional.empty();
     }
     byte[] data;
-    List<ObsoleteMarkers.Marker> markers;
+    List<ObsMarker> markers;
     try {
       data = Files.readAllBytes(file);
-      markers = new ArrayList<>(ObsoleteMarkers.read(data));
-    } catch (IOException | IllegalArgumentException e) {
+      // hg reads an empty obsstore as no markers.
+      markers = new ArrayList<>(data.length == 0 ? List.of() : ObsMarkers.decode(data));
+    } catch (IOException | MalformedObsMarkersException e) {
       throw new RepoHashException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    markers.sort(ObsoleteMarkers.PYTHON_ORDER);
+    markers.sort(PYTHON_ORDER);
     MessageDigest records = sha256();
-    for (ObsoleteMarkers.Marker m : markers) {
-      records.update(m.precursor());
-      m.successors().forEach(records::update);
+    for (ObsMarker m : markers) {
+      records.update(m.precursor().toBytes());
+      m.successors().forEach(n -> records.update(n.toBytes()));
       records.update(ascii(Integer.toString(m.flags())));
-      for (byte[][] kv : m.metadata()) {
-        records.update(kv[0]);
-        records.update(kv[1]);
+      for (Map.Entry<String, String> kv : m.metadata()) {
+        records.update(utf8(kv.getKey()));
+        records.update(utf8(kv.getValue()));
       }
       // Python's "%d" of a float truncates toward zero, as a cast does.
-      records.update(ascii(Long.toString((long) m.seconds())));
-      records.update(ascii(Integer.toString(m.tzOffsetSeconds())));
-      m.parents().ifPresent(ps -> ps.forEach(records::update));
+      records.update(ascii(Long.toString((long) m.date())));
+      records.update(ascii(Integer.toString(m.timezoneOffset())));
+      m.parents().ifPresent(ps -> ps.forEach(n -> records.update(n.toBytes())));
     }
     MessageDigest raw = sha256();
     raw.update(ascii("obsstore"));
     raw.update(data);
     return Optional.of(new Obsolescence(markers.size(), hex(records), hex(raw)));
+  }
+
+  /**
+   * The order of Python's {@code sorted()} over hg's marker tuples {@code (precursor, successors,
+   * flags, metadata, (date, tz), parents)}, bytes compared unsigned. Two markers equal up to their
+   * parents, one with and one without parent data, cannot be compared in Python; "none" comes
+   * first here.
+   */
+  static final Comparator<ObsMarker> PYTHON_ORDER = Comparator
+      .comparing((ObsMarker m) -> m.precursor().toBytes(), Arrays::compareUnsigned)
+      .thenComparing(ObsMarker::successors, RepoHash::compareNodes)
+      .thenComparingInt(ObsMarker::flags)
+      .thenComparing(ObsMarker::metadata, RepoHash::compareMetadata)
+      .thenComparingDouble(ObsMarker::date)
+      .thenComparingInt(ObsMarker::timezoneOffset)
+      .thenComparing(m -> m.parents().orElse(null), Comparator.nullsFirst(RepoHash::compareNodes));
+
+  private static int compareNodes(List<NodeId> a, List<NodeId> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      // Same order as the binary nodes: lowercase hex preserves byte order.
+      int c = a.get(i).hex().compareTo(b.get(i).hex());
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static int compareMetadata(List<Map.Entry<String, String>> a, List<Map.Entry<String, String>> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = Arrays.compareUnsigned(utf8(a.get(i).getKey()), utf8(b.get(i).getKey()));
+      if (c == 0) {
+        c = Arrays.compareUnsigned(utf8(a.get(i).getValue()), utf8(b.get(i).getValue()));
+      }
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static List<String> lines(Hg hg, Path repo, String... args) throws RepoHashException, HgUnavailableException {
