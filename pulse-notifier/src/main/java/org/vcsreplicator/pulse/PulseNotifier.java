@@ -3,6 +3,7 @@ package org.vcsreplicator.pulse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,13 +36,17 @@ import org.vcsreplicator.config.PulseSettings;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.kafka.ConsumerProgress;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.kafka.SkipNotRecordedException;
 import org.vcsreplicator.kafka.SkipRecorder;
 import org.vcsreplicator.kafka.SkipRefusedException;
 import org.vcsreplicator.kafka.SkipRequest;
+import org.vcsreplicator.message.EventKind;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 import org.vcsreplicator.skip.SkipRecord;
 
 /**
@@ -65,6 +71,12 @@ import org.vcsreplicator.skip.SkipRecord;
  *       undecodable obsolescence markers) stops the notifier (exit 1) with the command that skips
  *       it: dropping an event is an operator's act.</li>
  * </ol>
+ *
+ * <p>Metrics ({@link ReplicationMetrics}): a notification published, or a heartbeat, is an applied
+ * event; an event acknowledged without a notification (no public URL, ignored path, deleted
+ * repository, a kind Pulse does not hear of) is filtered; an event it stops on is failed, and its
+ * partition stopped. With {@code holdOnFailure} ({@link #run(boolean)}) the notifier then holds,
+ * stopped, until asked to stop, so the stopped gauge can be scraped.
  *
  * <p>The partitions of the topic (one, in production) are assigned statically, not subscribed:
  * no group rebalance can take the event in hand away, however long a retry lasts. Without a
@@ -97,6 +109,9 @@ public final class PulseNotifier implements AutoCloseable {
     private final StopSignal stop;
     private final Duration pollTimeout;
     private final List<AutoCloseable> owned;
+    private final ReplicationMetrics metrics;
+    private final Clock clock;
+    private ConsumerProgress progress;
 
     /**
      * The daemon from its settings: opens hg, checks the repository roots, connects the Kafka
@@ -113,6 +128,17 @@ public final class PulseNotifier implements AutoCloseable {
      */
     public static PulseNotifier open(NotifierSettings settings, OptionalLong startFrom, Clock clock)
             throws NotifierMisconfiguredException, HgUnavailableException {
+        return open(settings, startFrom, clock, ReplicationMetrics.none());
+    }
+
+    /**
+     * As {@link #open(NotifierSettings, OptionalLong, Clock)}, reporting to {@code metrics}.
+     *
+     * @param metrics never null
+     */
+    public static PulseNotifier open(NotifierSettings settings, OptionalLong startFrom, Clock clock,
+            ReplicationMetrics metrics) throws NotifierMisconfiguredException, HgUnavailableException {
+        Objects.requireNonNull(metrics, "metrics");
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             ConsumerSettings cs = settings.consumer();
@@ -133,7 +159,9 @@ public final class PulseNotifier implements AutoCloseable {
                     Backoff.from(cs.retry()),
                     new StopSignal(),
                     cs.pollTimeout(),
-                    owned);
+                    owned,
+                    metrics,
+                    clock);
         } catch (NotifierMisconfiguredException | HgUnavailableException | RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -151,6 +179,25 @@ public final class PulseNotifier implements AutoCloseable {
             StopSignal stop,
             Duration pollTimeout,
             List<AutoCloseable> owned) {
+        this(consumer, topic, group, builder, publisher, backoff, stop, pollTimeout, owned, ReplicationMetrics.none(),
+                Clock.systemUTC());
+    }
+
+    // visible for testing: as the other, reporting to `metrics`
+    PulseNotifier(
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            String group,
+            NotificationBuilder builder,
+            NotificationPublisher publisher,
+            Backoff backoff,
+            StopSignal stop,
+            Duration pollTimeout,
+            List<AutoCloseable> owned,
+            ReplicationMetrics metrics,
+            Clock clock) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.group = Objects.requireNonNull(group, "group");
@@ -283,8 +330,22 @@ public final class PulseNotifier implements AutoCloseable {
      *     event (logged at ERROR with what to do)
      */
     public int run() {
+        return run(false);
+    }
+
+    /**
+     * Consumes and notifies until {@link #stop()} or an event it cannot handle.
+     *
+     * @param holdOnFailure at an event it cannot handle, hold (consuming and acknowledging
+     *     nothing, its metrics still current) until {@link #stop()}, then return {@link
+     *     #EXIT_FAILED}; for a daemon whose metrics are scraped
+     * @return {@link #EXIT_OK} when stopped on request, {@link #EXIT_FAILED} when it stopped on an
+     *     event (logged at ERROR with what to do)
+     */
+    public int run(boolean holdOnFailure) {
         log.info("starting pulse notifier for topic={} group={} partitions={}", topic, group, consumer.assignment());
         try {
+            progress = ConsumerProgress.start(consumer, consumer.assignment(), metrics, clock);
             while (!stop.isStopped()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -293,6 +354,9 @@ public final class PulseNotifier implements AutoCloseable {
                     }
                     Step step = handle(record);
                     if (step == Step.FAILED) {
+                        if (holdOnFailure) {
+                            hold(record);
+                        }
                         log.warn("executing loop exiting after error");
                         return EXIT_FAILED;
                     }
@@ -302,7 +366,9 @@ public final class PulseNotifier implements AutoCloseable {
                         stop.stop();
                         break;
                     }
+                    progress.refreshIfDue();
                 }
+                progress.refreshIfDue();
             }
         } catch (InterruptException e) {
             // A Kafka call was interrupted: treat it as a stop; nothing was acknowledged by it.
@@ -334,26 +400,55 @@ public final class PulseNotifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds, stopped at {@code record}, until {@link #stop()}: nothing consumed or acknowledged,
+     * the lag still read so it can be seen growing.
+     */
+    private void hold(ConsumerRecord<byte[], byte[]> record) {
+        log.warn("stopped at partition {} offset {}: holding without consuming or acknowledging until SIGTERM, so "
+                + "the metrics stay visible; after the event is skipped or its cause fixed, restart the notifier",
+                record.partition(), record.offset());
+        while (stop.pause(ConsumerProgress.REFRESH_INTERVAL)) {
+            progress.refresh();
+        }
+    }
+
     private Step handle(ConsumerRecord<byte[], byte[]> record) {
         RecordCoordinates at = new RecordCoordinates(record.topic(), record.partition(), record.offset());
+        Instant began = clock.instant();
+        String kind = ReplicationMetrics.UNKNOWN_KIND;
         MDC.put(MDC_KEY, at.toString());
         try {
             Message message;
             try {
                 message = WireCodec.decode(record.value() == null ? new byte[0] : record.value(), at);
             } catch (UndecodableRecordException e) {
-                return failed(e.getMessage(), at);
+                progress.began(at.partition(), at.offset(), OptionalDouble.empty());
+                throw new Halt(failed(e.getMessage(), at));
             }
+            kind = message.event().kind().wireName();
+            progress.began(at.partition(), at.offset(), message.created());
             log.debug("processing {} from partition {} offset {}", message.event().kind(), at.partition(), at.offset());
             Decision decision = decide(message, at);
+            EventOutcome outcome = EventOutcome.APPLIED;
             if (decision instanceof Decision.Acknowledge ack) {
                 log.info("{}", ack.reason());
+                // A heartbeat needs no notification and is all there is to it: applied.
+                if (message.event().kind() != EventKind.HEARTBEAT) {
+                    outcome = EventOutcome.FILTERED;
+                }
             } else if (decision instanceof Decision.Publish publish) {
                 deliver(publish.notification(), at);
             }
             commit(record, at);
+            metrics.eventHandled(at.partition(), kind, outcome, Duration.between(began, clock.instant()));
+            progress.committed(at.partition(), record.offset() + 1);
             return Step.DONE;
         } catch (Halt h) {
+            if (h.step == Step.FAILED) {
+                metrics.eventHandled(at.partition(), kind, EventOutcome.FAILED, Duration.between(began, clock.instant()));
+                metrics.stopped(at.partition(), true);
+            }
             return h.step;
         } finally {
             MDC.remove(MDC_KEY);
@@ -420,6 +515,7 @@ public final class PulseNotifier implements AutoCloseable {
     /** Waits before the next attempt; halts when a stop comes first. */
     private void pauseBeforeRetry(int attempt, String problem, RecordCoordinates at) throws Halt {
         Duration delay = backoff.delay(attempt);
+        metrics.retried();
         log.warn("{} ({}); attempt {} failed, retrying in {} ms", problem, at, attempt + 1, delay.toMillis());
         if (!stop.pause(delay)) {
             throw new Halt(Step.STOPPED);

@@ -2,6 +2,7 @@ package org.vcsreplicator.pulse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,9 @@ import org.vcsreplicator.message.Heartbeat;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.WirePath;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.RecordingMetrics;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 import org.vcsreplicator.routing.IgnorePaths;
 import org.vcsreplicator.routing.PrefixRewrite;
 import org.vcsreplicator.routing.UrlRewrites;
@@ -51,6 +55,10 @@ class PulseNotifierTest {
     long nextOffset;
 
     PulseNotifier notifier() {
+        return notifier(ReplicationMetrics.none());
+    }
+
+    PulseNotifier notifier(ReplicationMetrics metrics) {
         consumer.assign(List.of(TP));
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         NotificationBuilder builder = new NotificationBuilder(
@@ -60,7 +68,8 @@ class PulseNotifierTest {
         NotificationPublisher publisher = new NotificationPublisher(unused, "v1", "v2",
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         return new PulseNotifier(consumer, TOPIC, "pulsenotifier", builder, publisher,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4)), stop, Duration.ofMillis(1), List.of(unused));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4)), stop, Duration.ofMillis(1), List.of(unused),
+                metrics, Clock.systemUTC());
     }
 
     void add(byte[] value) {
@@ -135,5 +144,62 @@ class PulseNotifierTest {
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4)),
                 pauses.subList(0, 4));
         assertNull(committed(), "nothing acknowledged while the notification is not out");
+    }
+
+    @Test
+    void reportsHeartbeatsAsAppliedAcknowledgementsAsFilteredAndTheEventItStopsOn() throws Exception {
+        consumer.updateEndOffsets(Map.of(TP, 4L));
+        add(new Heartbeat());
+        add(new ChangegroupV2(WirePath.of("{moz}/deleted"), "serve", 1, NodeId.listOf(N77)));
+        add(new Heartbeat());
+        add("2\n{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (PulseNotifier n = notifier(metrics)) {
+            java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Thread loop = new Thread(() -> exit.set(n.run(true)));
+            loop.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!metrics.isStopped(0)) {
+                assertTrue(System.nanoTime() < deadline, "never stopped");
+                Thread.sleep(10);
+            }
+            Thread.sleep(50);
+            assertTrue(loop.isAlive(), "holds after the failure");
+            n.stop();
+            loop.join(30_000);
+            assertEquals(PulseNotifier.EXIT_FAILED, exit.get());
+        }
+        assertEquals(List.of(0), metrics.assigned);
+        assertEquals(List.of(
+                new RecordingMetrics.Handled(0, "heartbeat-1", EventOutcome.APPLIED),
+                new RecordingMetrics.Handled(0, "hg-changegroup-2", EventOutcome.FILTERED),
+                new RecordingMetrics.Handled(0, "heartbeat-1", EventOutcome.APPLIED),
+                new RecordingMetrics.Handled(0, "unknown", EventOutcome.FAILED)), metrics.handled);
+        assertEquals(3L, metrics.committed.get(0));
+        assertEquals(1L, metrics.lag.get(0).events());
+        assertEquals(3L, committed());
+    }
+
+    @Test
+    void retriesAreCounted() {
+        master.add("mozilla-central").push(new Push(1, "u", 1), N77);
+        master.queryFailures = 2;
+        consumer.updateEndOffsets(Map.of(TP, 1L));
+        add(new ChangegroupV2(WirePath.of("{moz}/mozilla-central"), "serve", 1, NodeId.listOf(N77)));
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (PulseNotifier n = notifier(metrics)) {
+            Thread stopper = new Thread(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (pauses.size() < 3 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                n.stop();
+            });
+            stopper.start();
+            assertEquals(PulseNotifier.EXIT_OK, n.run());
+        }
+        assertTrue(metrics.retries.get() >= 3, "two master failures and at least one publish failure: "
+                + metrics.retries.get());
+        assertEquals(List.of(), metrics.handled, "an event abandoned on a stop is not counted");
     }
 }

@@ -55,11 +55,14 @@ final class AggregateCommand implements Callable<Integer> {
       description = "Config section to read (default: ${DEFAULT-VALUE}).")
   String section;
 
+  @CommandLine.Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() {
     if (maxPolls < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-polls must be at least 1, got " + maxPolls);
     }
+    metricsOptions.validate();
     AggregatorSettings settings;
     RetrySettings retry;
     try {
@@ -75,14 +78,19 @@ final class AggregateCommand implements Callable<Integer> {
     log.info("aggregating topic={} into topic={} as group={} for the groups listed in {}",
         settings.monitorTopic(), settings.aggregateTopic(), settings.ackGroup(), settings.monitorGroupsFile());
     int code;
-    try (Aggregator aggregator = Aggregator.create(settings, REQUEST_TIMEOUT, Clock.systemUTC())) {
-      AggregatorDaemon daemon = new AggregatorDaemon(aggregator, options);
+    try (MetricsOptions.DaemonMetrics metrics = metricsOptions.start(log);
+         Aggregator aggregator = Aggregator.create(settings, REQUEST_TIMEOUT, Clock.systemUTC(), metrics.metrics())) {
+      AggregatorDaemon daemon = new AggregatorDaemon(aggregator, options, metrics.metrics());
       try (SignalStop signals = SignalStop.install(log, () -> {
         log.warn("exiting gracefully");
         daemon.requestStop();
       })) {
         code = daemon.run();
       }
+    } catch (MetricsOptions.MetricsUnavailableException e) {
+      spec.commandLine().getErr().println("vcsreplicator: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 1;
     }
     log.warn("process exiting code {}", code);
     return code;

@@ -85,10 +85,13 @@ class ConsumeCommand implements Callable<Integer> {
       description = "Wait until N events are available, print them, and exit (commits nothing).")
   Integer waitForN;
 
+  @CommandLine.Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    metricsOptions.validate();
     ConsumerSettings settings;
     try {
       settings = ConsumerSettings.from(IniFile.load(config));
@@ -157,13 +160,22 @@ class ConsumeCommand implements Callable<Integer> {
     if (skip) {
       return skip(session, only, start, out, err);
     }
-    return consume(session, only, start);
+    return consume(session, only, start, err);
   }
 
-  private int consume(ConsumeSession session, Optional<Integer> only, OptionalLong start)
+  private int consume(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter err)
       throws HgUnavailableException {
-    MirrorConsumer.Result result = session.consume(
-        new MirrorConsumer.Options(only, start, onetime, session.settings().pollTimeout()));
+    MirrorConsumer.Result result;
+    try (MetricsOptions.DaemonMetrics metrics = metricsOptions.start(log)) {
+      // With metrics served, a stop on an event holds the process up so the stopped gauge is seen.
+      MirrorConsumer.Options options = new MirrorConsumer.Options(only, start, onetime,
+          session.settings().pollTimeout()).withHoldOnFailure(metrics.served() && !onetime);
+      result = session.consume(options, metrics.metrics());
+    } catch (MetricsOptions.MetricsUnavailableException e) {
+      err.println("vcsreplicator: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     if (result == MirrorConsumer.Result.FAILED) {
       return 1;
     }

@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
         CheckAggregatorLagCommand.class,
         PulseNotifyCommand.class,
         SkippedCommand.class,
+        BootstrapMasterCommand.class,
+        BootstrapMirrorCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
  * load {@code [pulseconsumer]}, {@code [pulse]} and the rewrite sections, call {@link
  * PulseNotifier}, print, return the exit code.
  */
-@Command(name = "pulse-notify",
+@Command(name = "pulse-notify", mixinStandardHelpOptions = true,
     description = {
         "Pulse notifier: publish a notification for every event of the aggregated topic that every "
             + "mirror has applied, acknowledging each event only once Pulse confirmed it. Runs until "
@@ -68,10 +68,13 @@ final class PulseNotifyCommand implements Callable<Integer> {
       description = "Start at offset N of the topic instead of the group's committed offset.")
   Long startFrom;
 
+  @CommandLine.Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    metricsOptions.validate();
     NotifierSettings settings;
     try {
       settings = NotifierSettings.from(IniFile.load(config));
@@ -89,14 +92,16 @@ final class PulseNotifyCommand implements Callable<Integer> {
       if (skip) {
         return skip(settings, start, out);
       }
-      try (PulseNotifier notifier = PulseNotifier.open(settings, start, Clock.systemUTC());
+      try (MetricsOptions.DaemonMetrics metrics = metricsOptions.start(log);
+           PulseNotifier notifier = PulseNotifier.open(settings, start, Clock.systemUTC(), metrics.metrics());
            SignalStop signals = SignalStop.install(log, notifier::stop)) {
-        int code = notifier.run();
+        // With metrics served, a stop on an event holds the process up so the stopped gauge is seen.
+        int code = notifier.run(metrics.served());
         log.warn("process exiting code {}", code);
         return code;
       }
     } catch (NotifierMisconfiguredException | HgUnavailableException | KafkaException | SkipRefusedException
-        | SkipNotRecordedException e) {
+        | SkipNotRecordedException | MetricsOptions.MetricsUnavailableException e) {
       return fail(err, e.getMessage());
     }
   }

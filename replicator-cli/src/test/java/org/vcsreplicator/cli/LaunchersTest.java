@@ -27,7 +27,8 @@ class LaunchersTest {
   @CsvSource({"vcsreplicator-print-offsets, print-offsets", "check_vcsreplicator_lag, check-lag",
       "check_kafka_hg_heartbeat, check-heartbeat",
       "check_vcsreplicator_aggregator_lag, check-aggregator-lag", "vcsreplicator-aggregator, aggregate",
-      "vcsreplicator-consumer, consume", "vcsreplicator-headsconsumer, heads-consume"})
+      "vcsreplicator-consumer, consume", "vcsreplicator-headsconsumer, heads-consume",
+      "vcsreplicator-bootstrap-hgweb, bootstrap-mirror"})
   void launcherExecsItsSubcommand(String launcher, String subcommand) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("install/bin"));
     Files.copy(Path.of("..", "bin", launcher), bin.resolve(launcher), StandardCopyOption.COPY_ATTRIBUTES);
@@ -39,6 +40,21 @@ class LaunchersTest {
 
     assertEquals("[" + subcommand + "][/etc/vcs replicator.ini][--warning-lag-count][1]",
         run(link, "/etc/vcs replicator.ini", "--warning-lag-count", "1"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void bootstrapHgsshPassesTheOriginalsPositionalHgAsOption() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("install/bin"));
+    String launcher = "vcsreplicator-bootstrap-hgssh";
+    Files.copy(Path.of("..", "bin", launcher), bin.resolve(launcher), StandardCopyOption.COPY_ATTRIBUTES);
+    Path fake = bin.resolve("vcsreplicator");
+    Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    assertEquals("[bootstrap-master][/etc/mercurial/hgrc][--hg][/var/hg/venv pash/bin/hg][--workers][1]"
+            + "[--output][/home/hg/hgssh.json]",
+        run(bin.resolve(launcher), "/etc/mercurial/hgrc", "/var/hg/venv pash/bin/hg", "--workers", "1",
+            "--output", "/home/hg/hgssh.json"));
   }
 
   private static String run(Path program, String... args) throws IOException, InterruptedException {

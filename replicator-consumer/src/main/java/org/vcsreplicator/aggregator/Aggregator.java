@@ -7,10 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -32,6 +34,8 @@ import org.vcsreplicator.kafka.OffsetsAdmin;
 import org.vcsreplicator.kafka.ReplicationLogUnavailableException;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 
 /**
  * Copies, in order, every record of the monitored topic that all monitored consumer groups have
@@ -59,6 +63,11 @@ import org.vcsreplicator.message.RecordCoordinates;
  *       readers downstream then see the same undecodable record and handle it as theirs.
  * </ol>
  *
+ * <p>Metrics ({@link ReplicationMetrics}), per partition of the monitored topic: every copy is an
+ * applied event (an undecodable one of kind {@value ReplicationMetrics#UNKNOWN_KIND}); the
+ * committed offset is the aggregator's own group's; the lag is what the lag check counts (records
+ * every group acknowledged and the aggregator has not copied), read on every poll.
+ *
  * <p>Not thread-safe: one thread calls {@link #synchronize}; it owns a Kafka consumer.
  */
 public final class Aggregator implements AggregatorStep, AutoCloseable {
@@ -76,6 +85,8 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
   private final Clock clock;
   private final Duration copyTimeout;
   private final List<AutoCloseable> owned;
+  private final ReplicationMetrics metrics;
+  private final Set<Integer> seenPartitions = new HashSet<>();
   private String lastGroupsNote;
 
   /**
@@ -87,6 +98,17 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
    * @param clock the source of {@code _created} on copies
    */
   public static Aggregator create(AggregatorSettings settings, Duration requestTimeout, Clock clock) {
+    return create(settings, requestTimeout, clock, ReplicationMetrics.none());
+  }
+
+  /**
+   * As {@link #create(AggregatorSettings, Duration, Clock)}, reporting to {@code metrics}.
+   *
+   * @param metrics never null
+   */
+  public static Aggregator create(AggregatorSettings settings, Duration requestTimeout, Clock clock,
+      ReplicationMetrics metrics) {
+    Objects.requireNonNull(metrics, "metrics");
     KafkaClientConfig config = KafkaClientConfig.from(settings.kafka());
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -100,7 +122,7 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
       opened.add(writer);
       return new Aggregator(settings.monitorTopic(), settings.monitorGroupsFile(), settings.ackGroup(),
           new AggregationStatusReader(admin, settings.monitorTopic(), settings.ackGroup()),
-          consumer, writer, clock, requestTimeout, opened);
+          consumer, writer, clock, requestTimeout, opened, metrics);
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
@@ -112,12 +134,19 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
    */
   Aggregator(String topic, Path groupsFile, String ackGroup, AggregationStatusSource status,
       Consumer<byte[], byte[]> consumer, AggregateWriter writer, Clock clock, Duration copyTimeout) {
-    this(topic, groupsFile, ackGroup, status, consumer, writer, clock, copyTimeout, List.of(consumer, writer));
+    this(topic, groupsFile, ackGroup, status, consumer, writer, clock, copyTimeout, ReplicationMetrics.none());
+  }
+
+  /** For testing: as the other, reporting to {@code metrics}. */
+  Aggregator(String topic, Path groupsFile, String ackGroup, AggregationStatusSource status,
+      Consumer<byte[], byte[]> consumer, AggregateWriter writer, Clock clock, Duration copyTimeout,
+      ReplicationMetrics metrics) {
+    this(topic, groupsFile, ackGroup, status, consumer, writer, clock, copyTimeout, List.of(consumer, writer), metrics);
   }
 
   private Aggregator(String topic, Path groupsFile, String ackGroup, AggregationStatusSource status,
       Consumer<byte[], byte[]> consumer, AggregateWriter writer, Clock clock, Duration copyTimeout,
-      List<AutoCloseable> owned) {
+      List<AutoCloseable> owned, ReplicationMetrics metrics) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.groupsFile = Objects.requireNonNull(groupsFile, "groupsFile");
     this.ackGroup = Objects.requireNonNull(ackGroup, "ackGroup");
@@ -127,6 +156,7 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.copyTimeout = Objects.requireNonNull(copyTimeout, "copyTimeout");
     this.owned = List.copyOf(owned);
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   static Map<String, Object> consumerProperties(KafkaClientConfig config, String ackGroup, Duration timeout) {
@@ -167,6 +197,7 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
     AggregationStatus now = status.read(groups);
     List<PartitionStatus> pending = now.partitions().stream().filter(p -> p.toCopy() > 0).toList();
     for (PartitionStatus p : now.partitions()) {
+      report(p);
       if (p.lostToRetention() > 0) {
         log.error("{} records of topic={} partition={} below offset {} were removed by retention before they "
             + "were copied; they cannot be aggregated", p.lostToRetention(), topic, p.partition(), p.beginningOffset());
@@ -191,6 +222,14 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
       copied += copyPartition(p, stopRequested);
     }
     return copied;
+  }
+
+  private void report(PartitionStatus p) {
+    if (seenPartitions.add(p.partition())) {
+      metrics.assigned(p.partition());
+    }
+    metrics.committed(p.partition(), p.ackedOffset());
+    metrics.lag(p.partition(), p.behind(), OptionalDouble.empty());
   }
 
   /** The groups to wait for, or empty (logged) when the file is unusable. */
@@ -249,11 +288,15 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
           if (r.offset() < next) {
             continue;
           }
-          copy(r);
+          Instant began = clock.instant();
+          Copied c = copy(r);
           // SPEC 2.2: commit only after the copy is acknowledged (copy() returned).
           commit(tp, r.offset() + 1);
           next = r.offset() + 1;
           copied++;
+          metrics.eventHandled(p.partition(), c.kind(), EventOutcome.APPLIED, Duration.between(began, clock.instant()));
+          long behind = Math.max(0, p.consumedOffset() - next);
+          metrics.lag(p.partition(), behind, behind == 0 ? OptionalDouble.empty() : c.created());
           progressed = true;
           if (stopRequested.getAsBoolean()) {
             return copied;
@@ -280,11 +323,16 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
     return copied;
   }
 
-  private void copy(ConsumerRecord<byte[], byte[]> r) throws ReplicationLogUnavailableException {
+  /** What a copy was of: its event's wire name ({@code unknown} when undecodable) and {@code _created}. */
+  private record Copied(String kind, OptionalDouble created) {}
+
+  private Copied copy(ConsumerRecord<byte[], byte[]> r) throws ReplicationLogUnavailableException {
     RecordCoordinates at = new RecordCoordinates(r.topic(), r.partition(), r.offset());
     byte[] value;
+    Copied copied;
     try {
       Message source = WireCodec.decode(r.value(), at);
+      copied = new Copied(source.event().kind().wireName(), source.created());
       Message copy = copyOf(source, r.partition(), secondsSinceEpoch(clock.instant()));
       if (source.created().isEmpty()) {
         log.warn("record at {} has no _created; its copy has no _original_created", at);
@@ -297,14 +345,17 @@ public final class Aggregator implements AggregatorStep, AutoCloseable {
       log.error("{}; copying its bytes unchanged (without _original_created/_original_partition) so nothing is lost; "
           + "readers of the aggregate topic will find it undecodable too", e.getMessage());
       value = r.value();
+      copied = new Copied(ReplicationMetrics.UNKNOWN_KIND, OptionalDouble.empty());
     }
     RecordCoordinates written = writer.write(r.key(), value);
     log.debug("copied {} to {}", at, written);
+    return copied;
   }
 
   private void commit(TopicPartition tp, long offset) throws ReplicationLogUnavailableException {
     try {
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset)), copyTimeout);
+      metrics.committed(tp.partition(), offset);
     } catch (KafkaException e) {
       throw new ReplicationLogUnavailableException("copied the record before offset " + offset + " of topic=" + topic
           + " partition=" + tp.partition() + " but cannot commit group " + ackGroup + " (it will be copied again): "

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vcsreplicator.config.RetrySettings;
 import org.vcsreplicator.kafka.ReplicationLogUnavailableException;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 
 /**
  * The aggregator's main loop (the original's {@code run_in_loop} around {@code _run_aggregation}):
@@ -62,11 +63,18 @@ public final class AggregatorDaemon {
 
   private final AggregatorStep step;
   private final Options options;
+  private final ReplicationMetrics metrics;
   private final CountDownLatch stop = new CountDownLatch(1);
 
   public AggregatorDaemon(AggregatorStep step, Options options) {
+    this(step, options, ReplicationMetrics.none());
+  }
+
+  /** @param metrics counts the retries; never null */
+  public AggregatorDaemon(AggregatorStep step, Options options, ReplicationMetrics metrics) {
     this.step = Objects.requireNonNull(step, "step");
     this.options = Objects.requireNonNull(options, "options");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Asks the loop to stop after the record in hand; idempotent, any thread. */
@@ -102,6 +110,7 @@ public final class AggregatorDaemon {
         Duration delay = options.retry().delayBeforeRetry(failures - 1);
         log.warn("aggregation failed ({}); retrying in {} ms (attempt {} of {})",
             e.getMessage(), delay.toMillis(), failures, options.retry().maxRetries());
+        metrics.retried();
         pause(delay);
         continue;
       } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.HgUnavailableException;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.message.Event;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 
 /**
  * Everything one {@code consume} (or {@code heads-consume}) invocation needs, built from the
@@ -112,10 +113,17 @@ public final class ConsumeSession implements AutoCloseable {
     Objects.requireNonNull(hgOpener, "hgOpener");
     return settings -> {
       Hg hg = hgOpener.open(settings.hgPath());
-      EventApplier applier = new EventApplier(hg, routes(settings),
-          new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
-      return new OpenedHandler(applier, hg::close);
+      return new OpenedHandler(mirrorApplier(hg, settings), hg::close);
     };
+  }
+
+  /**
+   * The mirror consumer's {@link EventApplier} for these settings, on {@code hg} (not closed by
+   * it); the bootstrap of a new mirror applies through the same one.
+   */
+  public static EventApplier mirrorApplier(Hg hg, ConsumerSettings settings) {
+    return new EventApplier(hg, routes(settings),
+        new EventApplier.Settings(settings.backup(), settings.todeletePath(), Optional.of(ConsumerExtension.path())));
   }
 
   /** The heads consumer's handler; holds nothing, so closing it does nothing. */
@@ -148,16 +156,29 @@ public final class ConsumeSession implements AutoCloseable {
    * @throws IllegalArgumentException when the topic or partition does not exist
    */
   public MirrorConsumer.Result consume(MirrorConsumer.Options options) throws HgUnavailableException {
+    return consume(options, ReplicationMetrics.none());
+  }
+
+  /**
+   * As {@link #consume(MirrorConsumer.Options)}, reporting to {@code metrics}.
+   *
+   * @param options how to run; its poll timeout is replaced by the settings' {@code poll_timeout}
+   * @param metrics never null
+   * @throws HgUnavailableException when hg is needed and cannot be started at all (a misconfiguration)
+   * @throws IllegalArgumentException when the topic or partition does not exist
+   */
+  public MirrorConsumer.Result consume(MirrorConsumer.Options options, ReplicationMetrics metrics)
+      throws HgUnavailableException {
     OpenedHandler handler = handlerOpener.open(settings);
     opened = handler;
     MirrorConsumer loop = new MirrorConsumer(kafka, settings.topic(), settings.group(), handler.handler(),
-        settings.retry(), stop, handler.close(), commands, clock);
+        settings.retry(), stop, handler.close(), commands, clock, metrics);
     running = loop;
     if (stop.isRequested()) {
       return MirrorConsumer.Result.STOPPED; // a signal arrived while the handler (hg) was starting
     }
     return loop.run(new MirrorConsumer.Options(options.partition(), options.startFrom(), options.onetime(),
-        settings.pollTimeout()));
+        settings.pollTimeout(), options.holdOnFailure()));
   }
 
   /**

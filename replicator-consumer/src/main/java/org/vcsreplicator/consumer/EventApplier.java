@@ -107,7 +107,8 @@ public final class EventApplier implements EventHandler {
    * Applies one event.
    *
    * @param event never null
-   * @return never null; {@link Outcome.Applied} when the mirror now reflects the event
+   * @return never null; {@link Outcome.Applied} when the mirror now reflects the event, {@link
+   *     Outcome.Filtered} when a rule says it is not for this mirror
    */
   @Override
   public Outcome apply(Event event) {
@@ -118,26 +119,73 @@ public final class EventApplier implements EventHandler {
     Optional<String> rule = routes.filteredBy(repo.get());
     if (rule.isPresent()) {
       log.info("repo {} filtered by rule {}", repo.get(), rule.get());
-      return Outcome.applied();
+      return Outcome.filtered(rule.get());
     }
     if (isNoOp(event)) {
       return Outcome.applied();
     }
+    return attempt(repo.get(), where -> applyTo(event, where));
+  }
+
+  /**
+   * Applies a bootstrap sync ({@code hg-repo-sync-2} with {@code bootstrap: true}, which {@link
+   * #apply} ignores) the way the bootstrap of a new mirror needs it: a missing repository is first
+   * stream-cloned from its {@code [pull_url_rewrites]} URL ({@code hg clone --stream --noupdate}),
+   * falling back to {@code hg init} when the clone fails; then, as for any sync, the hgrc is
+   * written and the heads pulled. A repository this call created is removed again when the sync
+   * fails, so the mirror holds either a complete copy or nothing.
+   *
+   * @param sync never null; its {@code bootstrap} flag is not checked
+   * @return never null; {@link Outcome.Applied} when the repository now holds the sync's heads
+   */
+  public Outcome applyBootstrapSync(RepoSyncV2 sync) {
+    Objects.requireNonNull(sync, "sync");
+    Optional<String> rule = routes.filteredBy(sync.path());
+    if (rule.isPresent()) {
+      log.info("repo {} filtered by rule {}", sync.path(), rule.get());
+      return Outcome.applied();
+    }
+    Path[] created = new Path[1];
+    Outcome outcome = attempt(sync.path(), where -> {
+      if (!Files.exists(where.repo(), LinkOption.NOFOLLOW_LINKS)) {
+        created[0] = where.repo();
+      }
+      sync(where, sync.requirements(), sync.hgrc(), sync.heads(), true);
+    });
+    if (!outcome.isApplied() && created[0] != null) {
+      try {
+        deleteTree(created[0]);
+        log.info("removed incomplete repository {}", created[0]);
+      } catch (IOException e) {
+        log.warn("cannot remove incomplete repository {}: {}", created[0], e.toString());
+      }
+    }
+    return outcome;
+  }
+
+  /** One step of applying, on a repository already located. */
+  @FunctionalInterface
+  private interface Step {
+    void run(RepoLocation where) throws ApplyException, HgUnavailableException, IOException;
+  }
+
+  /** Locates the repository, runs {@code step} (again after an {@code hg recover}) and classifies. */
+  private Outcome attempt(WirePath repo, Step step) {
     RepoLocation where;
     try {
-      where = routes.locate(repo.get());
+      where = routes.locate(repo);
     } catch (RepoLocationException e) {
       return Outcome.permanentFailure(e.getMessage());
     }
     try {
       try {
-        applyTo(event, where);
+        step.run(where);
       } catch (ApplyException.HgCommandFailed e) {
         if (e.failure().kind() != HgFailureKind.ABANDONED_TRANSACTION) {
           throw e;
         }
         recover(where, e);
-        applyTo(event, where);
+        step.run(where);
       }
       return Outcome.applied();
     } catch (ApplyException e) {
@@ -175,11 +223,11 @@ public final class EventApplier implements EventHandler {
       case PUSHKEY -> pushkey(where, (Pushkey) event);
       case REPO_SYNC_V1 -> {
         RepoSyncV1 e = (RepoSyncV1) event;
-        sync(where, e.requirements(), e.hgrc(), e.heads());
+        sync(where, e.requirements(), e.hgrc(), e.heads(), false);
       }
       case REPO_SYNC_V2 -> {
         RepoSyncV2 e = (RepoSyncV2) event;
-        sync(where, e.requirements(), e.hgrc(), e.heads());
+        sync(where, e.requirements(), e.hgrc(), e.heads(), false);
       }
       case REPO_DELETE -> delete(where, (RepoDelete) event);
       default -> throw new IllegalStateException("no action defined for " + event.kind());
@@ -316,8 +364,12 @@ public final class EventApplier implements EventHandler {
 
   // ------------------------------------------------------------------------------------ sync
 
-  private void sync(RepoLocation where, List<String> masterRequirements, Optional<String> hgrc, List<NodeId> heads)
-      throws ApplyException, HgUnavailableException, IOException {
+  /**
+   * @param streamClone create a missing repository by stream clone first (the bootstrap of a new
+   *     mirror), else by {@code hg init}
+   */
+  private void sync(RepoLocation where, List<String> masterRequirements, Optional<String> hgrc, List<NodeId> heads,
+      boolean streamClone) throws ApplyException, HgUnavailableException, IOException {
     Path repo = where.repo();
     List<String> unsupported = requirements.unsupported(masterRequirements);
     if (!unsupported.isEmpty()) {
@@ -328,7 +380,9 @@ public final class EventApplier implements EventHandler {
       // Deliberately unlike the original, which left a missing repo to the bootstrap tool
       // (ORIGINAL-BEHAVIOURS, "deliberately differs" (3)).
       log.info("repository does not exist: {}", repo);
-      createRepo(repo, RequirementSupport.initArguments(masterRequirements));
+      if (!(streamClone && streamClone(where))) {
+        createRepo(repo, RequirementSupport.initArguments(masterRequirements));
+      }
     }
     warnOnRequirementDifferences(repo, masterRequirements);
     writeHgrc(repo, hgrc);
@@ -340,6 +394,33 @@ public final class EventApplier implements EventHandler {
       throw hgFailed(result);
     }
     log.info("pulled {} changesets into {}", tipRev(repo) - oldTip, repo);
+  }
+
+  /**
+   * {@code hg clone --stream --noupdate URL PATH}: copies the master's store files as they are,
+   * much faster than a pull for big repositories. The clone's {@code .hg/hgrc} (its {@code default}
+   * path) is replaced by the master's hgrc right after.
+   *
+   * @return false when there is no pull URL or the clone failed (the caller inits and pulls,
+   *     which also reports a master-side problem in words of its own)
+   */
+  private boolean streamClone(RepoLocation where) throws HgUnavailableException, IOException {
+    if (where.pullUrl().isEmpty()) {
+      log.warn("no [pull_url_rewrites] entry for {}; cannot stream clone, using pull instead", where.repo());
+      return false;
+    }
+    String url = where.pullUrl().get();
+    Path repo = where.repo();
+    log.info("performing stream clone of {} to {}", url, repo);
+    Files.createDirectories(repo.getParent());
+    HgResult result = hg.run(null, List.of("clone", "--stream", "--noupdate", "--", url, repo.toString()));
+    if (!result.succeeded()) {
+      logTranscript(result);
+      log.warn("stream clone of {} failed - using pull instead", url);
+      return false;
+    }
+    log.info("{} cloned to {} successfully", url, repo);
+    return true;
   }
 
   private void warnOnRequirementDifferences(Path repo, List<String> masterRequirements)

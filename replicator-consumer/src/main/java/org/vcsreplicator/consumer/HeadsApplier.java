@@ -64,7 +64,8 @@ public final class HeadsApplier implements EventHandler {
    * Applies one event.
    *
    * @param event never null
-   * @return never null; {@link Outcome.Applied} when the file is written or nothing was to be done
+   * @return never null; {@link Outcome.Applied} when the file is written or nothing was to be done,
+   *     {@link Outcome.Filtered} when a rule says the repository is not for this mirror
    */
   @Override
   public Outcome apply(Event event) {
@@ -75,7 +76,7 @@ public final class HeadsApplier implements EventHandler {
     Optional<String> rule = routes.filteredBy(repo.get());
     if (rule.isPresent()) {
       log.info("repo {} filtered by rule {}", repo.get(), rule.get());
-      return Outcome.applied();
+      return Outcome.filtered(rule.get());
     }
     if (!(event instanceof Heads heads)) {
       return Outcome.applied(); // the mirror consumer applies every other kind

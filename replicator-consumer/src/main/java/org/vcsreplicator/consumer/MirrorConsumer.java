@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,9 +21,12 @@ import org.slf4j.LoggerFactory;
 import org.vcsreplicator.codec.UndecodableRecordException;
 import org.vcsreplicator.codec.WireCodec;
 import org.vcsreplicator.config.RetrySettings;
+import org.vcsreplicator.kafka.ConsumerProgress;
 import org.vcsreplicator.message.Event;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.ReplicationMetrics;
 
 /**
  * The consume loop of a mirror: reads the replication topic and, record by record, decodes,
@@ -36,9 +40,15 @@ import org.vcsreplicator.message.RecordCoordinates;
  *   <li>Transient failures are retried by one {@link Retrier}; what still fails is permanent: one
  *       ERROR line with the record's coordinates, hg's message and the commands to inspect and
  *       skip it, then {@link Result#FAILED} (the process exits non-zero and its supervisor
- *       restarts it, as with the original). Nothing after it is committed.
+ *       restarts it, as with the original). Nothing after it is committed. With {@link
+ *       Options#holdOnFailure()} the loop first holds there, stopped, until a stop is requested:
+ *       it neither consumes nor commits, but keeps its {@link ReplicationMetrics} current (the
+ *       partition reported stopped, its lag still read), so monitoring sees why it stands.
  *   <li>A stop request ({@link #stop()}) ends the loop after the event in hand: it is either
  *       finished (and committed) or abandoned uncommitted, to be applied again after a restart.
+ *   <li>Every event handled is reported to the {@link ReplicationMetrics} once, with its outcome
+ *       (an abandoned one is not: it is handled again after the restart); lag figures come from
+ *       a {@link ConsumerProgress}, which reads end offsets periodically, not per record.
  * </ol>
  *
  * <p>Thread-safety: {@link #run} must be called from one thread, which owns the Kafka consumer;
@@ -66,12 +76,27 @@ public final class MirrorConsumer {
    * @param startFrom offset to start from instead of the group's committed one
    * @param onetime process at most one record, then return
    * @param pollTimeout how long one poll waits for records ({@code poll_timeout})
+   * @param holdOnFailure at an event that cannot be applied, hold (stopped, serving metrics)
+   *     until a stop is requested instead of returning at once; the result is {@link
+   *     Result#FAILED} either way. For daemons whose metrics are scraped: a process that exits is
+   *     not scraped, and its restart fails on the same event
    */
-  public record Options(Optional<Integer> partition, OptionalLong startFrom, boolean onetime, Duration pollTimeout) {
+  public record Options(Optional<Integer> partition, OptionalLong startFrom, boolean onetime, Duration pollTimeout,
+      boolean holdOnFailure) {
     public Options {
       Objects.requireNonNull(partition, "partition");
       Objects.requireNonNull(startFrom, "startFrom");
       Objects.requireNonNull(pollTimeout, "pollTimeout");
+    }
+
+    /** Returns at once on a failure (no hold), as the original. */
+    public Options(Optional<Integer> partition, OptionalLong startFrom, boolean onetime, Duration pollTimeout) {
+      this(partition, startFrom, onetime, pollTimeout, false);
+    }
+
+    /** These options, holding on a failure when {@code hold} is true. */
+    public Options withHoldOnFailure(boolean hold) {
+      return new Options(partition, startFrom, onetime, pollTimeout, hold);
     }
 
     public static Options continuous(Optional<Integer> partition) {
@@ -93,6 +118,8 @@ public final class MirrorConsumer {
   private final Runnable abortInFlight;
   private final OperatorCommands commands;
   private final Clock clock;
+  private final ReplicationMetrics metrics;
+  private ConsumerProgress progress;
 
   /**
    * @param kafka an unassigned consumer with the mirror's group id and auto-commit off; owned by
@@ -109,12 +136,28 @@ public final class MirrorConsumer {
    */
   public MirrorConsumer(Consumer<byte[], byte[]> kafka, String topic, String group, EventHandler handler,
       RetrySettings retryPolicy, StopSignal stop, Runnable abortInFlight, OperatorCommands commands, Clock clock) {
+    this(kafka, topic, group, handler, retryPolicy, stop, abortInFlight, commands, clock, ReplicationMetrics.none());
+  }
+
+  /**
+   * As the other constructor, reporting to {@code metrics}.
+   *
+   * @param metrics told of every event, retry, commit, the lag and a stop on a failure; never null
+   */
+  public MirrorConsumer(Consumer<byte[], byte[]> kafka, String topic, String group, EventHandler handler,
+      RetrySettings retryPolicy, StopSignal stop, Runnable abortInFlight, OperatorCommands commands, Clock clock,
+      ReplicationMetrics metrics) {
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.group = Objects.requireNonNull(group, "group");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.stop = Objects.requireNonNull(stop, "stop");
-    this.retrier = new Retrier(retryPolicy, stop::pause);
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    // The Retrier pauses once before each retry: that is where a retry is counted.
+    this.retrier = new Retrier(retryPolicy, delay -> {
+      metrics.retried();
+      return stop.pause(delay);
+    });
     this.abortInFlight = Objects.requireNonNull(abortInFlight, "abortInFlight");
     this.commands = Objects.requireNonNull(commands, "commands");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -158,6 +201,7 @@ public final class MirrorConsumer {
       log.info("starting consumer for topic={} group={} partitions={}",
           topic, group, TopicAssignment.describe(options.partition()));
     }
+    progress = ConsumerProgress.start(kafka, assignment.partitions(), metrics, clock);
     Instant onetimeDeadline = clock.instant().plus(ONETIME_FETCH_LIMIT);
     while (!stop.isRequested()) {
       if (options.onetime() && assignment.pending(kafka).isEmpty()) {
@@ -166,7 +210,10 @@ public final class MirrorConsumer {
       ConsumerRecords<byte[], byte[]> records = kafka.poll(options.pollTimeout());
       for (ConsumerRecord<byte[], byte[]> record : records) {
         Step step = process(record);
-        if (step == Step.FAILED) {
+        if (step == Step.FAILED || step == Step.NOT_COMMITTED) {
+          if (step == Step.FAILED && options.holdOnFailure()) {
+            hold(record);
+          }
           log.error("exiting main consume loop with error");
           return Result.FAILED;
         }
@@ -176,7 +223,9 @@ public final class MirrorConsumer {
         if (options.onetime()) {
           return Result.PROCESSED_ONE;
         }
+        progress.refreshIfDue();
       }
+      progress.refreshIfDue();
       if (options.onetime() && records.isEmpty() && !clock.instant().isBefore(onetimeDeadline)) {
         log.warn("a record is pending but none arrived within {}s; giving up", ONETIME_FETCH_LIMIT.toSeconds());
         return Result.NOTHING_PENDING;
@@ -185,18 +234,27 @@ public final class MirrorConsumer {
     return null;
   }
 
-  private enum Step { COMMITTED, ABANDONED, FAILED }
+  /**
+   * How one record ended: committed; abandoned on a stop; FAILED, the event cannot be applied
+   * (the partition stops on it); NOT_COMMITTED, applied but its offset could not be committed
+   * (Kafka trouble: a restart is the cure, so the loop never holds for it).
+   */
+  private enum Step { COMMITTED, ABANDONED, FAILED, NOT_COMMITTED }
 
   private Step process(ConsumerRecord<byte[], byte[]> record) {
     RecordCoordinates at = new RecordCoordinates(record.topic(), record.partition(), record.offset());
+    Instant began = clock.instant();
     Message message;
     try {
       message = WireCodec.decode(record.value(), at);
     } catch (UndecodableRecordException e) {
+      progress.began(at.partition(), at.offset(), OptionalDouble.empty());
       String repo = record.key() == null ? "?" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
       reportPermanent(at, repo, e.wireName().orElse("?"), "undecodable record: " + e.reason());
+      failed(at, ReplicationMetrics.UNKNOWN_KIND, began);
       return Step.FAILED;
     }
+    progress.began(at.partition(), at.offset(), message.created());
     Event event = message.event();
     String display = EventDisplay.of(event);
     log.info("processing {} from partition {} offset {}", display, record.partition(), record.offset());
@@ -208,13 +266,43 @@ public final class MirrorConsumer {
     }
     if (outcome instanceof Outcome.PermanentFailure f) {
       reportPermanent(at, event.repo().map(Object::toString).orElse("-"), event.kind().wireName(), f.reason());
+      failed(at, event.kind().wireName(), began);
       return Step.FAILED;
     }
     if (outcome instanceof Outcome.TransientFailure t) {
       // Only a stop cuts retries short, and that case was handled above.
       throw new IllegalStateException("transient failure left over without a stop request: " + t.reason());
     }
-    return commit(at) ? Step.COMMITTED : Step.FAILED;
+    EventOutcome counted = outcome instanceof Outcome.Filtered ? EventOutcome.FILTERED : EventOutcome.APPLIED;
+    metrics.eventHandled(at.partition(), event.kind().wireName(), counted, Duration.between(began, clock.instant()));
+    if (!commit(at)) {
+      metrics.stopped(at.partition(), true);
+      return Step.NOT_COMMITTED;
+    }
+    progress.committed(at.partition(), at.offset() + 1);
+    return Step.COMMITTED;
+  }
+
+  private void failed(RecordCoordinates at, String kind, Instant began) {
+    metrics.eventHandled(at.partition(), kind, EventOutcome.FAILED, Duration.between(began, clock.instant()));
+    metrics.stopped(at.partition(), true);
+  }
+
+  /**
+   * Holds the loop, stopped at the failed {@code record}, until a stop is requested: nothing is
+   * consumed or committed, the lag is still read so it can be seen growing.
+   */
+  private void hold(ConsumerRecord<byte[], byte[]> record) {
+    log.warn("partition {} stopped at offset {}: holding without consuming or committing until SIGTERM, so its "
+        + "metrics stay visible; after the event is skipped or its cause fixed, restart this consumer",
+        record.partition(), record.offset());
+    try {
+      while (stop.pause(ConsumerProgress.REFRESH_INTERVAL)) {
+        progress.refresh();
+      }
+    } catch (WakeupException e) {
+      // stop() woke the end-offsets read: the stop ends the hold.
+    }
   }
 
   /** SPEC rule 2: the committed value is the next offset to read. */

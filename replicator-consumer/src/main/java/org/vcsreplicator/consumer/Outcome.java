@@ -11,8 +11,20 @@ import java.util.Objects;
  */
 public sealed interface Outcome {
 
-  /** The event's effects are on disk (or it needed none: filtered, heartbeat, no-op). */
+  /** The event's effects are on disk (or it needed none: heartbeat, no-op). */
   record Applied() implements Outcome {}
+
+  /**
+   * The event is not for this mirror: a rule filtered its repository out. Acknowledged without
+   * action, like {@link Applied}; counted apart in the metrics.
+   *
+   * @param rule the name of the rule that filtered it ({@code noinclude}, …), never null
+   */
+  record Filtered(String rule) implements Outcome {
+    public Filtered {
+      Objects.requireNonNull(rule, "rule");
+    }
+  }
 
   /**
    * A failure that may go away by itself (hg lock held, master unreachable, I/O hiccup); worth
@@ -44,6 +56,10 @@ public sealed interface Outcome {
     return APPLIED;
   }
 
+  static Outcome filtered(String rule) {
+    return new Filtered(rule);
+  }
+
   static Outcome transientFailure(String reason) {
     return new TransientFailure(reason);
   }
@@ -52,8 +68,11 @@ public sealed interface Outcome {
     return new PermanentFailure(reason);
   }
 
-  /** True for {@link Applied}. */
+  /**
+   * True for {@link Applied} and {@link Filtered}: the event needs nothing more from this mirror,
+   * so its offset may move.
+   */
   default boolean isApplied() {
-    return this instanceof Applied;
+    return this instanceof Applied || this instanceof Filtered;
   }
 }

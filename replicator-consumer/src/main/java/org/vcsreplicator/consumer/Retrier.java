@@ -16,15 +16,21 @@ import org.vcsreplicator.config.RetrySettings;
  *
  * <p>Expected retries log at WARN with the attempt count and the next delay, never at ERROR.
  *
+ * <p>Public for the bootstrap of a new mirror, which retries the same way.
+ *
  * <p>Thread-safe if the {@link Pause} is.
  */
-final class Retrier {
+public final class Retrier {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLog.NAME);
 
   private final RetrySettings policy;
   private final Pause pause;
 
-  Retrier(RetrySettings policy, Pause pause) {
+  /**
+   * @param policy how often and how long to retry, never null
+   * @param pause waits between attempts, never null
+   */
+  public Retrier(RetrySettings policy, Pause pause) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.pause = Objects.requireNonNull(pause, "pause");
   }
@@ -36,7 +42,7 @@ final class Retrier {
    * @return never null; a {@link Outcome.TransientFailure} only when a stop request cut a pause
    *     short (the caller is stopping and must not commit)
    */
-  Outcome run(String what, Supplier<Outcome> attempt) {
+  public Outcome run(String what, Supplier<Outcome> attempt) {
     for (int failed = 0; ; ) {
       Outcome outcome = attempt.get();
       if (!(outcome instanceof Outcome.TransientFailure t)) {

@@ -147,4 +147,15 @@ class AggregatorDaemonTest {
     assertEquals(0, daemon[0].run());
     assertEquals(1, sawStop.get());
   }
+
+  @Test
+  void retriesAreCounted() {
+    ScriptedStep step = new ScriptedStep()
+        .then(new ReplicationLogUnavailableException("broker down"))
+        .then(new ReplicationLogUnavailableException("broker still down"))
+        .then(1);
+    org.vcsreplicator.metrics.RecordingMetrics metrics = new org.vcsreplicator.metrics.RecordingMetrics();
+    assertEquals(0, new AggregatorDaemon(step, options(2, false, 2), metrics).run());
+    assertEquals(2, metrics.retries.get());
+  }
 }

@@ -37,6 +37,8 @@ import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.RecordCoordinates;
 import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.WirePath;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.RecordingMetrics;
 
 /**
  * Copy mechanics over a fake log: window, order, send-before-commit, undecodable records, stop.
@@ -165,6 +167,39 @@ class AggregatorTest {
         .withExtraField(Message.ORIGINAL_PARTITION, 2), writer.message(4));
     assertEquals("{moz}/r1", new String(writer.keys.get(4), StandardCharsets.UTF_8), "key copied");
     assertEquals(null, writer.keys.get(0));
+  }
+
+  @Test
+  void reportsEachCopyAsAppliedWithTheCommittedOffsetAndTheLagLeft() throws Exception {
+    consumer.append(0, null, encoded(Message.of(new Heartbeat()).withCreated(100)));
+    consumer.append(0, null, encoded(init("{moz}/r", 101)));
+    consumer.append(0, null, "2\n{}".getBytes(StandardCharsets.UTF_8));
+    consumer.append(0, null, encoded(Message.of(new Heartbeat()).withCreated(103)));
+    RecordingMetrics metrics = new RecordingMetrics();
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    AggregationStatusSource status = groups -> {
+      OffsetAndMetadata acked = consumer.committed(java.util.Set.of(p0)).get(p0);
+      return new AggregationStatus(List.of(new PartitionStatus(0, 0, 4, 4, acked == null ? 0 : acked.offset()),
+          new PartitionStatus(1, 0, 0, 0, 0)));
+    };
+    try (Aggregator a = new Aggregator(TOPIC, groupsFile, "aggregator", status, consumer, writer,
+        Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(2), metrics)) {
+      // Stops after the second copy: the lag then still counts the two records left.
+      assertEquals(2, a.synchronize(() -> writer.values.size() >= 2));
+      assertEquals(List.of(0, 1), metrics.assigned);
+      assertEquals(List.of(
+          new RecordingMetrics.Handled(0, "heartbeat-1", EventOutcome.APPLIED),
+          new RecordingMetrics.Handled(0, "hg-repo-init-2", EventOutcome.APPLIED)), metrics.handled);
+      assertEquals(Map.of(0, 2L, 1, 0L), metrics.committed);
+      assertEquals(new RecordingMetrics.Lag(2, OptionalDouble.of(101)), metrics.lag.get(0));
+      assertEquals(new RecordingMetrics.Lag(0, OptionalDouble.empty()), metrics.lag.get(1));
+
+      assertEquals(2, a.synchronize(() -> false));
+    }
+    assertEquals(new RecordingMetrics.Handled(0, "unknown", EventOutcome.APPLIED), metrics.handled.get(2),
+        "an undecodable record is copied too");
+    assertEquals(4L, metrics.committed.get(0));
+    assertEquals(new RecordingMetrics.Lag(0, OptionalDouble.empty()), metrics.lag.get(0));
   }
 
   @Test

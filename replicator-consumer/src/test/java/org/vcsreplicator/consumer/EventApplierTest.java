@@ -48,6 +48,8 @@ class EventApplierTest {
   private static final class FakeHg implements Hg {
     final List<List<String>> calls = new ArrayList<>();
     final Deque<Object> script = new ArrayDeque<>();
+    /** When set, a successful {@code init} or {@code clone} creates {@code DEST/.hg} as hg would. */
+    boolean createsRepos;
 
     FakeHg answer(int exit, String stdout, String stderr) {
       script.add(new String[] {Integer.toString(exit), stdout, stderr});
@@ -78,7 +80,15 @@ class EventApplierTest {
         throw e;
       }
       String[] a = (String[]) next;
-      return new HgResult(args, Integer.parseInt(a[0]), a[1], a[2]);
+      int exit = Integer.parseInt(a[0]);
+      if (createsRepos && exit == 0 && (args.get(0).equals("init") || args.get(0).equals("clone"))) {
+        try {
+          Files.createDirectories(Path.of(args.get(args.size() - 1)).resolve(".hg"));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return new HgResult(args, exit, a[1], a[2]);
     }
 
     List<String> commands() {
@@ -130,7 +140,9 @@ class EventApplierTest {
   @Test
   void filteredRepoIsAppliedWithoutTouchingAnything() {
     filteredBy = Optional.of("users");
-    assertTrue(applier.apply(new RepoInitV2(REPO, true)).isApplied());
+    Outcome outcome = applier.apply(new RepoInitV2(REPO, true));
+    assertEquals(Outcome.filtered("users"), outcome);
+    assertTrue(outcome.isApplied(), "a filtered event is acknowledged");
     assertEquals(List.of(), hg.calls);
   }
 
@@ -232,5 +244,69 @@ class EventApplierTest {
     assertTrue(applier.apply(new RepoInitV2(REPO, false)).isApplied());
     assertEquals(List.of("init", "--config=format.usegeneraldelta=false", "--", root.resolve("x").toString()),
         hg.calls.get(0));
+  }
+
+  // ---------------------------------------------------------------- bootstrap sync (new mirror)
+
+  private RepoSyncV2 bootstrapSync() {
+    return new RepoSyncV2(REPO, List.of(), Optional.of("[web]\ndescription = x\n"), List.of(NODE), true);
+  }
+
+  @Test
+  void bootstrapSyncStreamClonesAMissingRepositoryThenWritesTheMastersHgrcAndPullsItsHeads() throws Exception {
+    hg.createsRepos = true;
+    hg.answer(0, "", "").answer(0, "no changes found\n", "");
+
+    assertTrue(applier.applyBootstrapSync(bootstrapSync()).isApplied());
+
+    assertEquals(List.of("clone", "log", "pull", "log"), hg.commands());
+    assertEquals(List.of("clone", "--stream", "--noupdate", "--", "ssh://hgssh/x", root.resolve("x").toString()),
+        hg.calls.get(0));
+    assertEquals("[web]\ndescription = x\n", Files.readString(root.resolve("x/.hg/hgrc")));
+  }
+
+  @Test
+  void bootstrapSyncFallsBackToInitAndPullWhenTheStreamCloneFails() throws Exception {
+    hg.createsRepos = true;
+    hg.answer(255, "", "abort: stream clone refused\n").answer(0, "", "").answer(0, "", "");
+
+    assertTrue(applier.applyBootstrapSync(bootstrapSync()).isApplied());
+
+    assertEquals(List.of("clone", "init", "log", "pull", "log"), hg.commands());
+    assertTrue(Files.isRegularFile(root.resolve("x/.hg/hgrc")));
+  }
+
+  @Test
+  void bootstrapSyncRemovesTheRepositoryItCreatedWhenThePullFails() throws Exception {
+    hg.createsRepos = true;
+    hg.answer(255, "", "abort: repository ssh://hgssh/x not found\n").answer(0, "", "")
+        .answer(255, "", "remote: requested repo x does not exist\nabort: no suitable response from remote hg\n");
+
+    Outcome outcome = applier.applyBootstrapSync(bootstrapSync());
+
+    assertTrue(!outcome.isApplied(), outcome.toString());
+    assertTrue(Files.notExists(root.resolve("x")), "incomplete repository left behind");
+  }
+
+  @Test
+  void bootstrapSyncNeverRemovesADirectoryThatExistedBefore() throws Exception {
+    hg.createsRepos = true;
+    Files.createDirectories(root.resolve("x"));
+    Files.writeString(root.resolve("x/keep.txt"), "operator's\n");
+    hg.answer(255, "", "abort: destination 'x' is not empty\n").answer(0, "", "")
+        .answer(255, "", "abort: repository not found\n");
+
+    assertTrue(!applier.applyBootstrapSync(bootstrapSync()).isApplied());
+
+    assertEquals("operator's\n", Files.readString(root.resolve("x/keep.txt")));
+  }
+
+  @Test
+  void bootstrapSyncOfAFilteredRepositoryDoesNothing() {
+    filteredBy = Optional.of("testrule");
+
+    assertTrue(applier.applyBootstrapSync(bootstrapSync()).isApplied());
+
+    assertEquals(List.of(), hg.calls);
   }
 }

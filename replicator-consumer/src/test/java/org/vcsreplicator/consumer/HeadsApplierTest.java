@@ -119,7 +119,7 @@ class HeadsApplierTest {
         ReplicationRules.Rule.parse("exclude.users", "re:\\{moz\\}/users/.*"),
         ReplicationRules.Rule.parse("include.all", "re:\\{moz\\}/.*"))));
 
-    assertEquals(Outcome.applied(), applier.apply(new Heads(WirePath.of("{moz}/users/foo"), List.of(A), OptionalLong.of(1))));
+    assertEquals(Outcome.filtered("users"), applier.apply(new Heads(WirePath.of("{moz}/users/foo"), List.of(A), OptionalLong.of(1))));
     assertFalse(Files.exists(ReplicatedDataFile.path(repo)));
     assertEquals(List.of("repo {moz}/users/foo filtered by rule users"), logs.lines());
   }

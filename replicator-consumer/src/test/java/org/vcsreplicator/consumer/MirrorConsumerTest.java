@@ -1,6 +1,7 @@
 package org.vcsreplicator.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +35,8 @@ import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.WirePath;
+import org.vcsreplicator.metrics.EventOutcome;
+import org.vcsreplicator.metrics.RecordingMetrics;
 
 /**
  * Loop mechanics with Kafka's {@link MockConsumer} and a scripted handler: commit after success
@@ -233,5 +237,91 @@ class MirrorConsumerTest {
     assertTrue(logs.lines().stream().anyMatch(l -> l.startsWith(
         "hg-repo-init-2: (repo: {moz}/x) failed (timed out waiting for lock held by 'host:123'); retrying in 0s (attempt 1 of 2)")),
         logs.lines().toString());
+  }
+
+  private MirrorConsumer withMetrics(RecordingMetrics metrics, RetrySettings retry) {
+    EventHandler handler = event -> {
+      handled.add(event);
+      return script.isEmpty() ? Outcome.applied() : script.poll();
+    };
+    return new MirrorConsumer(kafka, TOPIC, "ttest", handler, retry, stop, () -> { },
+        OperatorCommands.forConfig("c.ini"), Clock.systemUTC(), metrics);
+  }
+
+  @Test
+  void reportsEachEventWithItsOutcomeAndStopsThePartitionAtAFailure() {
+    RecordingMetrics metrics = new RecordingMetrics();
+    consumer = withMetrics(metrics, new RetrySettings(0, Duration.ZERO));
+    records(P2, new Heartbeat(), new RepoInitV2(REPO, true), new RepoInitV2(WirePath.of("{moz}/users/x"), true),
+        new ChangegroupV2(REPO, "serve", 1, List.of(NODE)), new Heartbeat());
+    script.add(Outcome.applied());
+    script.add(Outcome.applied());
+    script.add(Outcome.filtered("users"));
+    script.add(Outcome.permanentFailure("hg pull exited 255: abort: repository /repo/x not found"));
+
+    assertEquals(MirrorConsumer.Result.FAILED, consumer.run(all()));
+
+    assertEquals(List.of(0, 1, 2, 3), metrics.assigned);
+    assertEquals(List.of(
+        new RecordingMetrics.Handled(2, "heartbeat-1", EventOutcome.APPLIED),
+        new RecordingMetrics.Handled(2, "hg-repo-init-2", EventOutcome.APPLIED),
+        new RecordingMetrics.Handled(2, "hg-repo-init-2", EventOutcome.FILTERED),
+        new RecordingMetrics.Handled(2, "hg-changegroup-2", EventOutcome.FAILED)), metrics.handled);
+    assertEquals(3L, metrics.committed.get(2));
+    assertEquals(new RecordingMetrics.Lag(2, OptionalDouble.of(1.5)), metrics.lag.get(2),
+        "the failed event and the one after it, aged from the failed one's _created");
+    assertTrue(metrics.isStopped(2));
+    assertFalse(metrics.isStopped(0), "the other partitions are not stopped");
+  }
+
+  @Test
+  void anUndecodableRecordCountsAsFailedOfUnknownKind() {
+    RecordingMetrics metrics = new RecordingMetrics();
+    consumer = withMetrics(metrics, new RetrySettings(0, Duration.ZERO));
+    rawRecords(P2, "2\n{}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(MirrorConsumer.Result.FAILED, consumer.run(all()));
+    assertEquals(List.of(new RecordingMetrics.Handled(2, "unknown", EventOutcome.FAILED)), metrics.handled);
+    assertTrue(metrics.isStopped(2));
+  }
+
+  @Test
+  void retriesAreCounted() {
+    RecordingMetrics metrics = new RecordingMetrics();
+    consumer = withMetrics(metrics, new RetrySettings(3, Duration.ZERO));
+    records(P2, new RepoInitV2(REPO, true));
+    script.add(Outcome.transientFailure("lock held"));
+    script.add(Outcome.transientFailure("lock held"));
+    stopWhenIdle();
+    assertEquals(MirrorConsumer.Result.STOPPED, consumer.run(all()));
+    assertEquals(2, metrics.retries.get());
+    assertEquals(List.of(new RecordingMetrics.Handled(2, "hg-repo-init-2", EventOutcome.APPLIED)), metrics.handled);
+    assertEquals(1L, metrics.committed.get(2));
+  }
+
+  @Test
+  void holdsStoppedAtAFailureUntilAStopIsRequested() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    consumer = withMetrics(metrics, new RetrySettings(0, Duration.ZERO));
+    records(P2, new RepoInitV2(REPO, true), new Heartbeat());
+    script.add(Outcome.permanentFailure("hg init exited 255: abort: Permission denied"));
+    java.util.concurrent.atomic.AtomicReference<MirrorConsumer.Result> result = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread loop = new Thread(() -> result.set(consumer.run(all().withHoldOnFailure(true))));
+    loop.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (logs.lines().stream().noneMatch(l -> l.startsWith("partition 2 stopped at offset 0: holding"))) {
+      assertTrue(System.nanoTime() < deadline, logs.lines().toString());
+      Thread.sleep(10);
+    }
+    assertTrue(loop.isAlive(), "it holds");
+    assertTrue(metrics.isStopped(2));
+    assertEquals(List.of("cannot apply event"), logs.errors().stream().map(l -> l.substring(0, 18)).toList(),
+        "one ERROR line while holding");
+
+    consumer.stop();
+    loop.join(30_000);
+    assertEquals(MirrorConsumer.Result.FAILED, result.get());
+    assertEquals(1, handled.size(), "nothing after the failed event was applied");
+    assertNull(committed(P2));
+    assertEquals("exiting main consume loop with error", logs.errors().get(logs.errors().size() - 1));
   }
 }

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 /**
  * A real {@code hg serve} (hgweb) on one repository with the served-heads extension enabled the
  * way docs/served-heads.md tells operators to, on a port the server picks itself ({@code -p 0}).
+ * Public for the end-to-end tests of other modules.
  */
-final class HgwebServer implements AutoCloseable {
+public final class HgwebServer implements AutoCloseable {
 
     static final String HG = "/usr/bin/hg";
     /** The shipped extension, at the repository root (Maven runs tests in the module directory). */
@@ -41,7 +42,7 @@ final class HgwebServer implements AutoCloseable {
         this.base = URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    static HgwebServer start(Path repo, Path logDir) throws IOException, InterruptedException {
+    public static HgwebServer start(Path repo, Path logDir) throws IOException, InterruptedException {
         if (!Files.isRegularFile(EXTENSION)) {
             throw new IllegalStateException("extension not found at " + EXTENSION);
         }
@@ -88,13 +89,13 @@ final class HgwebServer implements AutoCloseable {
     }
 
     /** GET {@code path} (relative to the repository's root URL). */
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** What hgweb wrote to its error log, for failure messages. */
-    String errors() throws IOException {
+    public String errors() throws IOException {
         return Files.exists(errorLog) ? Files.readString(errorLog) : "";
     }
 
