@@ -6,7 +6,8 @@
 # Unix domain socket, and prints or enforces the daemon's answer. Why in-process Python hooks
 # and not shell hooks or a JVM per hook: docs/producer-design.md (measurements).
 #
-# Master hgrc (print it with `bin/vcsreplicator producer-hgrc`):
+# Master hgrc (print it with `bin/vcsreplicator hgrc-snippet CONFIG`; it also enables the
+# extension beside this file, vcsreplicator_hgext.py, for what hooks cannot do):
 #
 #   [replicationproducer]
 #   socket = /run/vcsreplicator/producer.sock

@@ -9,6 +9,7 @@ import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.config.ProducerSettings;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.ProcessHg;
+import org.vcsreplicator.hg.PushlogReader;
 import org.vcsreplicator.kafka.EventProducer;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.producer.EventProducerLog;
@@ -41,7 +42,8 @@ final class OperatorProducer {
     }
     try (EventProducer producer = new EventProducer(KafkaClientConfig.from(settings.kafka()), settings.ackTimeout(), Clock.systemUTC());
         ProcessHg hg = new ProcessHg(HgOptions.defaults("hg"))) {
-      action.run(new ReplicationCommands(RepoRouter.from(settings), new EventProducerLog(producer, settings.topic()), hg));
+      action.run(new ReplicationCommands(RepoRouter.from(settings), new EventProducerLog(producer, settings.topic()), hg,
+          PushlogReader.sqlite()));
       return 0;
     } catch (CommandException e) {
       err.println("abort: " + e.getMessage());

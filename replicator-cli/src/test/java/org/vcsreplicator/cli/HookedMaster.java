@@ -59,7 +59,7 @@ final class HookedMaster implements AutoCloseable {
         ""));
     masterHgrc = base.resolve("master.hgrc");
     Files.writeString(masterHgrc, "[ui]\nusername = master <master@example.com>\n\n"
-        + ProducerHgrcCommand.hgrc(socket.toString(), ProducerHgrcCommand.installedModule()));
+        + HgrcSnippetCommand.hgrc(socket.toString(), HgrcSnippetCommand.installedModule(), java.util.Optional.empty()));
     Path fakeSsh = base.resolve("fakessh");
     // hg runs `ssh HOST 'hg -R PATH serve --stdio'`: run the last argument here, as the master would.
     Files.writeString(fakeSsh, "#!/bin/sh\nwhile [ $# -gt 1 ]; do shift; done\n"

@@ -25,6 +25,7 @@ class LaunchersTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"vcsreplicator-print-offsets, print-offsets", "check_vcsreplicator_lag, check-lag",
+      "check_kafka_hg_heartbeat, check-heartbeat",
       "check_vcsreplicator_aggregator_lag, check-aggregator-lag", "vcsreplicator-aggregator, aggregate",
       "vcsreplicator-consumer, consume", "vcsreplicator-headsconsumer, heads-consume",
       "vcsreplicator-bootstrap-hgweb, bootstrap-mirror"})

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +23,7 @@ import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.Pushkey;
 import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.WirePath;
-import picocli.CommandLine;
+import org.vcsreplicator.cli.ProducerSandbox.Run;
 
 /**
  * The producer end to end: the real {@code hg} (6.3.2) with the hook module from {@code hghooks/}
@@ -43,152 +37,77 @@ import picocli.CommandLine;
 class ProducerHooksIT {
   @RegisterExtension static EmbeddedKafka kafka = new EmbeddedKafka();
 
-  static final WirePath MC = WirePath.of("{moz}/mozilla-central");
+  static final WirePath MC = ProducerSandbox.MC;
   static final Pattern RECORDED_CHANGEGROUP =
       Pattern.compile("(?m)^remote: recorded changegroup in replication log in \\d+\\.\\d{3}s$");
 
   @TempDir Path tmp;
+  ProducerSandbox sandbox;
   String topic;
-  Path root;
-  Path masterHgrc;
-  Path clientHgrc;
   Path config;
-  ProducerDaemonCommand daemon;
-  Thread daemonThread;
-
-  record Run(int exit, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
+  Path clientHgrc;
 
   @BeforeEach
   void startDaemon() throws Exception {
-    topic = kafka.createUniqueTopic("pushdata", 8);
-    root = Files.createDirectories(tmp.resolve("repo/hg/mozilla"));
-    Path socket = tmp.resolve("producer.sock");
-    config = tmp.resolve("producer.ini");
-    Files.writeString(config, String.join("\n",
-        "[replicationproducer]",
-        "hosts = " + kafka.bootstrapServers(),
-        "clientid = producer-it",
-        "topic = " + topic,
-        "partitionmap.0try = 4:\\{moz\\}\\/try",
-        "partitionmap.1user = 5,6,7:\\{moz\\}\\/users\\/.*",
-        "partitionmap.2main = 0,1,2,3:.*",
-        "reqacks = -1",
-        // Short, so that the unavailable-log test is refused quickly.
-        "acktimeout = 2000",
-        "socket = " + socket,
-        "",
-        "[replicationpathrewrites]",
-        root + "/ = {moz}/",
-        ""));
-    masterHgrc = tmp.resolve("master.hgrc");
-    Files.writeString(masterHgrc, "[ui]\nusername = master <master@example.com>\n\n"
-        + ProducerHgrcCommand.hgrc(socket.toString(), ProducerHgrcCommand.installedModule()));
-    Path fakeSsh = tmp.resolve("fakessh");
-    // hg runs `ssh HOST 'hg -R PATH serve --stdio'`: run the last argument here, as the master would.
-    Files.writeString(fakeSsh, "#!/bin/sh\nwhile [ $# -gt 1 ]; do shift; done\n"
-        + "HGRCPATH='" + masterHgrc + "' exec sh -c \"$1\"\n");
-    Files.setPosixFilePermissions(fakeSsh, PosixFilePermissions.fromString("rwxr-xr-x"));
-    clientHgrc = tmp.resolve("client.hgrc");
-    Files.writeString(clientHgrc, "[ui]\nusername = test <test@example.com>\nssh = " + fakeSsh + "\n");
-
-    daemon = new ProducerDaemonCommand();
-    CommandLine cli = new CommandLine(daemon);
-    daemonThread = new Thread(() -> cli.execute(config.toString()), "producer-daemon-under-test");
-    daemonThread.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (daemon.listening == null) {
-      if (!daemonThread.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("producer daemon did not start listening");
-      }
-      Thread.onSpinWait();
-    }
+    // A short ack timeout, so that the unavailable-log tests are refused quickly.
+    sandbox = new ProducerSandbox(kafka, tmp);
+    topic = sandbox.topic;
+    config = sandbox.config;
+    clientHgrc = sandbox.clientHgrc;
   }
 
   @AfterEach
   void stopDaemon() throws InterruptedException {
-    daemon.stop.countDown();
-    daemonThread.join(30_000);
+    sandbox.close();
   }
 
   // ------------------------------------------------------------------ helpers
 
-  Run hg(Path hgrc, Path cwd, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("hg"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("HG"));
-    env.put("HGRCPATH", hgrc.toString());
-    env.put("LANG", "C");
-    Path outFile = Files.createTempFile(tmp, "out", ".txt");
-    Path errFile = Files.createTempFile(tmp, "err", ".txt");
-    Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("hg " + String.join(" ", args) + " did not finish");
-    }
-    return new Run(p.exitValue(), Files.readString(outFile), Files.readString(errFile));
+  Run hg(Path hgrc, Path cwd, String... args) throws Exception {
+    return sandbox.hg(hgrc, cwd, args);
   }
 
   Run master(Path cwd, String... args) throws Exception {
-    return hg(masterHgrc, cwd, args);
+    return sandbox.master(cwd, args);
   }
 
   Run client(Path repo, String... args) throws Exception {
-    return hg(clientHgrc, repo, args);
+    return sandbox.client(repo, args);
   }
 
-  /** {@code hg init} on the master (hooks on); asserts it succeeded. */
   Path initMaster(String name) throws Exception {
-    Run r = master(tmp, "init", root.resolve(name).toString());
-    assertEquals(0, r.exit(), r.all());
-    return root.resolve(name);
+    return sandbox.initMaster(name);
   }
 
   Path cloneOf(Path master) throws Exception {
-    Path clone = tmp.resolve("client-" + master.getFileName());
-    Run r = hg(clientHgrc, tmp, "clone", "-q", master.toString(), clone.toString());
-    assertEquals(0, r.exit(), r.all());
-    return clone;
+    return sandbox.cloneOf(master);
   }
 
   String commit(Path client, String file, String content) throws Exception {
-    Files.writeString(client.resolve(file), content, StandardCharsets.UTF_8);
-    Run r = client(client, "commit", "-q", "-A", "-m", "change " + file);
-    assertEquals(0, r.exit(), r.all());
-    return tip(client);
+    return sandbox.commit(client, file, content);
   }
 
   String tip(Path repo) throws Exception {
-    return client(repo, "log", "-r", "tip", "-T", "{node}").out();
+    return sandbox.tip(repo);
   }
 
   Run push(Path client, Path master, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("push", "ssh://localhost/" + master));
-    args.addAll(List.of(extra));
-    return client(client, args.toArray(String[]::new));
+    return sandbox.push(client, master, extra);
   }
 
   List<Event> events(int partition) {
-    return kafka.readAll(topic).stream().filter(r -> r.partition() == partition)
-        .map(r -> r.message().event()).toList();
+    return sandbox.events(partition);
   }
 
-  /** Events on partition 2 written after the first {@code skip}. */
   List<Event> eventsAfter(int skip) {
-    List<Event> all = events(2);
-    return all.subList(skip, all.size());
+    return sandbox.eventsAfter(skip);
   }
 
   // ------------------------------------------------------------------ tests
 
   @Test
   void initWritesHeartbeatToLowestPartitionThenInitToTheReposPartition() throws Exception {
-    Run r = master(tmp, "init", root.resolve("mozilla-central").toString());
+    Run r = master(tmp, "init", sandbox.root.resolve("mozilla-central").toString());
     assertEquals(0, r.exit(), r.all());
     assertEquals("(recorded repository creation in replication log)\n", r.out());
     assertEquals(List.of(new Heartbeat()), events(0));
@@ -376,107 +295,5 @@ class ProducerHooksIT {
         + "remote: (vcsreplicator producer daemon unreachable: "), r.all());
     assertTrue(r.all().contains("remote: pretxnopen.vcsreplicator hook failed\n"), r.all());
     assertEquals("", tip(master).replace("0".repeat(40), ""), "master unchanged");
-  }
-
-  // ------------------------------------------------------------------ operator commands
-
-  Run cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new java.io.PrintWriter(out));
-    cl.setErr(new java.io.PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  @Test
-  void sendHeartbeatWritesOneHeartbeatIntoEveryMappedPartition() {
-    Run r = cli("send-heartbeat", config.toString());
-
-    assertEquals(0, r.exit(), r.all());
-    StringBuilder expected = new StringBuilder();
-    for (int p = 0; p < 8; p++) {
-      expected.append("sending heartbeat to partition ").append(p).append('\n');
-    }
-    assertEquals(expected + "wrote heartbeat message into 8 partitions\n", r.out());
-    for (int p = 0; p < 8; p++) {
-      assertEquals(List.of(new Heartbeat()), events(p));
-    }
-  }
-
-  @Test
-  void sendHeartbeatAbortsWhenTheLogIsUnavailable() {
-    kafka.stopBroker();
-
-    Run r = cli("send-heartbeat", config.toString());
-
-    assertEquals(255, r.exit(), r.all());
-    assertEquals("sending heartbeat to partition 0\n", r.out());
-    assertTrue(r.err().startsWith("abort: error sending heartbeat: "), r.err());
-  }
-
-  @Test
-  void replicateHgrcSendsTheContentOrItsAbsence() throws Exception {
-    Path master = initMaster("mozilla-central");
-    Files.writeString(master.resolve(".hg/hgrc"), "[hooks]\ndummy = value\n\n");
-
-    Run r = cli("replicate-hgrc", config.toString(), master.toString());
-
-    assertEquals(0, r.exit(), r.all());
-    assertEquals("recorded hgrc in replication log\n", r.out());
-    Files.delete(master.resolve(".hg/hgrc"));
-    assertEquals(0, cli("replicate-hgrc", config.toString(), master.resolve(".hg").toString()).exit());
-    assertEquals(List.of(new RepoInitV2(MC, true),
-        new org.vcsreplicator.message.HgrcUpdate(MC, java.util.Optional.of("[hooks]\ndummy = value\n\n")),
-        new org.vcsreplicator.message.HgrcUpdate(MC, java.util.Optional.empty())), events(2));
-  }
-
-  @Test
-  void replicateSyncSendsRequirementsHgrcAndHeads() throws Exception {
-    Path master = initMaster("mozilla-central");
-    Files.writeString(master.resolve(".hg/hgrc"), "[hooks]\nfoo = bar\n\n");
-    List<String> requirements = master(master, "debugrequires").out().lines().sorted().toList();
-
-    Run r = cli("replicate-sync", config.toString(), master.toString());
-
-    assertEquals(0, r.exit(), r.all());
-    assertEquals("wrote synchronization message into replication log\n"
-        + "wrote heads synchronization message into replication log\n", r.out());
-    assertEquals(List.of(new RepoInitV2(MC, true),
-        new org.vcsreplicator.message.RepoSyncV2(MC, requirements, java.util.Optional.of("[hooks]\nfoo = bar\n\n"),
-            List.of(NodeId.NULL), false),
-        new Heads(MC, List.of(NodeId.NULL), OptionalLong.empty())), events(2));
-
-    assertEquals(0, cli("replicate-sync", config.toString(), master.toString(), "--bootstrap").exit());
-    Event last = events(2).get(events(2).size() - 1);
-    assertEquals(new org.vcsreplicator.message.RepoSyncV2(MC, requirements,
-        java.util.Optional.of("[hooks]\nfoo = bar\n\n"), List.of(NodeId.NULL), true), last);
-  }
-
-  @Test
-  void replicateDeleteRecordsThenRemovesTheRepo() throws Exception {
-    Path master = initMaster("mozilla-central");
-
-    Run r = cli("replicate-delete", config.toString(), master.toString());
-
-    assertEquals(0, r.exit(), r.all());
-    assertEquals("wrote delete message into replication log\nrepo deleted from local host\n", r.out());
-    assertFalse(Files.exists(master));
-    assertFalse(Files.exists(master.resolveSibling("mozilla-central.todelete")));
-    assertEquals(List.of(new RepoInitV2(MC, true), new org.vcsreplicator.message.RepoDelete(MC)), events(2));
-  }
-
-  @Test
-  void operatorCommandOnAnUnmappedRepoAbortsWithTheHint() throws Exception {
-    Path elsewhere = tmp.resolve("elsewhere");
-    Files.createDirectories(elsewhere);
-    assertEquals(0, hg(clientHgrc, tmp, "init", elsewhere.toString()).exit());
-
-    Run r = cli("replicate-sync", config.toString(), elsewhere.toString());
-
-    assertEquals(255, r.exit());
-    assertEquals("abort: repository path not configured for replication\n"
-        + "(add entry to [replicationpathrewrites])\n", r.err());
   }
 }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,12 @@ import org.vcsreplicator.message.RecordCoordinates;
  * {@link ReplicationLogUnavailableException}; no call blocks longer than that timeout (plus
  * scheduling noise), whatever the broker does. SPEC 2.4: the caller refuses the push then.
  *
+ * <p>A failure names the cause as Kafka does ({@code NOT_ENOUGH_REPLICAS: …}). When a write timed
+ * out although it was sent (the producer retries refusals until the timeout and then says only
+ * "Expiring 1 record(s)"), the cluster is asked why, which may add up to {@link
+ * #diagnosisTimeout} to the failure: e.g. {@code NOT_ENOUGH_REPLICAS: partition 0 has 1 in-sync
+ * replica(s) (brokers [2]) of 3, min.insync.replicas is 2}.
+ *
  * <p>Thread-safe: it wraps one {@link KafkaProducer}, which is.
  */
 public final class EventProducer implements AutoCloseable {
@@ -47,6 +56,8 @@ public final class EventProducer implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Duration ackTimeout;
   private final Clock clock;
+  /** Asks the cluster why a write timed out; absent over a mock producer. */
+  private final Optional<WriteFailureDiagnosis> diagnosis;
 
   /**
    * A producer for the cluster in {@code config}.
@@ -57,14 +68,30 @@ public final class EventProducer implements AutoCloseable {
    */
   public EventProducer(KafkaClientConfig config, Duration ackTimeout, Clock clock) {
     this(new KafkaProducer<>(producerProperties(config, ackTimeout), new ByteArraySerializer(), new ByteArraySerializer()),
-        ackTimeout, clock);
+        ackTimeout, clock,
+        Optional.of(new WriteFailureDiagnosis(config.toClientProperties(), diagnosisTimeout(checkTimeout(ackTimeout)))));
   }
 
   // visible for testing: runs over a MockProducer
   EventProducer(Producer<byte[], byte[]> producer, Duration ackTimeout, Clock clock) {
+    this(producer, ackTimeout, clock, Optional.empty());
+  }
+
+  private EventProducer(Producer<byte[], byte[]> producer, Duration ackTimeout, Clock clock,
+      Optional<WriteFailureDiagnosis> diagnosis) {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.ackTimeout = checkTimeout(ackTimeout);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.diagnosis = diagnosis;
+  }
+
+  /**
+   * How long explaining a timed-out write may add to it: half the ack timeout, between 0.2 and 2 s
+   * (one or two metadata requests to a cluster that answers take milliseconds).
+   */
+  static Duration diagnosisTimeout(Duration ackTimeout) {
+    long ms = Math.max(200, Math.min(2000, ackTimeout.toMillis() / 2));
+    return Duration.ofMillis(ms);
   }
 
   private static Duration checkTimeout(Duration ackTimeout) {
@@ -114,7 +141,7 @@ public final class EventProducer implements AutoCloseable {
   public RecordCoordinates send(String topic, int partition, Message message) throws ReplicationLogUnavailableException {
     long deadline = System.nanoTime() + ackTimeout.toNanos();
     Pending pending = start(topic, partition, message);
-    return await(pending, deadline);
+    return await(pending, deadline, new Explanations(topic));
   }
 
   /** {@link #send(String, int, Message)} for a new event without extra fields. */
@@ -137,10 +164,106 @@ public final class EventProducer implements AutoCloseable {
       inFlight.add(start(topic, partition, Message.of(new Heartbeat())));
     }
     List<RecordCoordinates> written = new ArrayList<>(inFlight.size());
+    Explanations explanations = new Explanations(topic);
     for (Pending p : inFlight) {
-      written.add(await(p, deadline));
+      written.add(await(p, deadline, explanations));
     }
     return written;
+  }
+
+  /**
+   * The outcome of one heartbeat of {@link #tryHeartbeats}.
+   *
+   * @param failure why the partition was not written; empty when the broker acknowledged it
+   */
+  public record HeartbeatResult(int partition, Optional<ReplicationLogUnavailableException> failure) {
+    public HeartbeatResult {
+      Objects.requireNonNull(failure, "failure");
+    }
+
+    /** True when the broker acknowledged the heartbeat. */
+    public boolean isWritten() {
+      return failure.isEmpty();
+    }
+
+    /** Why the write failed, without the "cannot write … partition=P: " preamble; empty when written. */
+    public Optional<String> reason() {
+      return failure.map(e -> {
+        String message = String.valueOf(e.getMessage());
+        String marker = " partition=" + partition + ": ";
+        int at = message.indexOf(marker);
+        return at < 0 ? message : message.substring(at + marker.length());
+      });
+    }
+  }
+
+  /**
+   * Like {@link #sendHeartbeats}, but a failure on one partition does not stop the others: writes
+   * one heartbeat to each of {@code partitions}, all in flight at once, and reports each outcome.
+   * Returns within about one ack timeout: once the deadline has passed, partitions whose write
+   * could not even be started (the topic's metadata is missing, e.g. brokers down) are reported
+   * failed with the last such reason instead of waiting again for each.
+   *
+   * @return one result per partition, in the order of {@code partitions}; never null
+   */
+  public List<HeartbeatResult> tryHeartbeats(String topic, Collection<Integer> partitions) {
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    // Each entry: the write in flight, or why it was not started.
+    List<Pending> inFlight = new ArrayList<>(partitions.size());
+    List<ReplicationLogUnavailableException> refused = new ArrayList<>(partitions.size());
+    for (int partition : partitions) {
+      Pending pending = null;
+      ReplicationLogUnavailableException refusal = null;
+      if (System.nanoTime() > deadline) {
+        // Starting a write can block up to the ack timeout waiting for metadata (brokers down):
+        // once that happened, every other write would wait as long and fail anyway.
+        refusal = new ReplicationLogUnavailableException(describe(topic, partition, Message.of(new Heartbeat()))
+            + ": not attempted, the ack timeout of " + ackTimeout.toMillis() + " ms passed while starting the"
+            + " writes before it" + firstFailure(inFlight).map(w -> " (" + w + ")").orElse(""));
+      } else {
+        try {
+          pending = start(topic, partition, Message.of(new Heartbeat()));
+        } catch (ReplicationLogUnavailableException e) {
+          refusal = e;
+        }
+      }
+      inFlight.add(pending);
+      refused.add(refusal);
+    }
+    List<HeartbeatResult> results = new ArrayList<>(inFlight.size());
+    Explanations explanations = new Explanations(topic);
+    int i = 0;
+    for (int partition : partitions) {
+      Optional<ReplicationLogUnavailableException> failure = Optional.ofNullable(refused.get(i));
+      Pending pending = inFlight.get(i++);
+      if (pending != null) {
+        try {
+          await(pending, deadline, explanations);
+        } catch (ReplicationLogUnavailableException e) {
+          failure = Optional.of(e);
+        }
+      }
+      results.add(new HeartbeatResult(partition, failure));
+    }
+    return results;
+  }
+
+  /** The cause of the first write already known to have failed, if any. */
+  private static Optional<String> firstFailure(List<Pending> writes) {
+    for (Pending p : writes) {
+      if (p != null && p.ack().isDone()) {
+        try {
+          p.ack().get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          return Optional.of(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Seconds since the epoch with microsecond precision, as Python's {@code time.time()} gives it. */
@@ -149,8 +272,31 @@ public final class EventProducer implements AutoCloseable {
     return micros / 1e6;
   }
 
-  /** A write handed to the Kafka producer, not yet acknowledged. */
-  private record Pending(String topic, int partition, Message message, Future<RecordMetadata> ack) {}
+  /**
+   * A write handed to the Kafka producer, not yet acknowledged.
+   *
+   * @param failedBeforeSending the producer failed it before it was sent (e.g. no metadata for the
+   *     topic within the ack timeout: no broker answered), so the cluster cannot explain it either
+   */
+  private record Pending(String topic, int partition, Message message, Future<RecordMetadata> ack,
+      boolean failedBeforeSending) {}
+
+  /** The diagnosis of one topic, asked at most once per call (several writes may time out together). */
+  private final class Explanations {
+    private final String topic;
+    private Map<Integer, String> reasons;
+
+    Explanations(String topic) {
+      this.topic = topic;
+    }
+
+    Optional<String> reason(int partition) {
+      if (reasons == null) {
+        reasons = diagnosis.map(d -> d.explain(topic)).orElse(Map.of());
+      }
+      return Optional.ofNullable(reasons.get(partition));
+    }
+  }
 
   private Pending start(String topic, int partition, Message message) throws ReplicationLogUnavailableException {
     Objects.requireNonNull(topic, "topic");
@@ -165,35 +311,60 @@ public final class EventProducer implements AutoCloseable {
     byte[] key = stamped.event().repo().map(p -> p.value().getBytes(StandardCharsets.UTF_8)).orElse(null);
     try {
       // May block up to max.block.ms (= ack timeout) waiting for metadata, e.g. for a missing topic.
-      return new Pending(topic, partition, stamped, producer.send(new ProducerRecord<>(topic, partition, key, value)));
+      Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, partition, key, value));
+      return new Pending(topic, partition, stamped, ack, ack.isDone());
     } catch (KafkaException e) {
       throw failure(topic, partition, stamped, e);
     }
   }
 
-  private RecordCoordinates await(Pending p, long deadlineNanos) throws ReplicationLogUnavailableException {
+  private RecordCoordinates await(Pending p, long deadlineNanos, Explanations explanations)
+      throws ReplicationLogUnavailableException {
     try {
       RecordMetadata md = p.ack().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       RecordCoordinates written = new RecordCoordinates(md.topic(), md.partition(), md.offset());
       log.debug("wrote {} event={} repo={}", written, p.message().event().kind(), p.message().event().repo().orElse(null));
       return written;
     } catch (ExecutionException e) {
-      throw failure(p.topic(), p.partition(), p.message(), e.getCause() != null ? e.getCause() : e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException && !p.failedBeforeSending()) {
+        // The producer retried until its delivery timeout; say why the cluster would not take it.
+        Optional<String> reason = explanations.reason(p.partition());
+        if (reason.isPresent()) {
+          throw failWith(p, reason.get() + " (" + why(cause) + ")", cause);
+        }
+      }
+      throw failure(p.topic(), p.partition(), p.message(), cause);
     } catch (TimeoutException e) {
-      throw new ReplicationLogUnavailableException(
-          describe(p.topic(), p.partition(), p.message()) + ": no acknowledgement from Kafka within "
-              + ackTimeout.toMillis() + " ms (the record may still be written)", e);
+      String timedOut = "no acknowledgement from Kafka within " + ackTimeout.toMillis() + " ms (the record may still be written)";
+      throw failWith(p, explanations.reason(p.partition()).map(r -> r + "; " + timedOut).orElse(timedOut), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ReplicationLogUnavailableException(
-          describe(p.topic(), p.partition(), p.message()) + ": interrupted while waiting for the acknowledgement"
-              + " (the record may still be written)", e);
+      throw failWith(p, "interrupted while waiting for the acknowledgement (the record may still be written)", e);
     }
   }
 
+  private static ReplicationLogUnavailableException failWith(Pending p, String why, Throwable cause) {
+    return new ReplicationLogUnavailableException(describe(p.topic(), p.partition(), p.message()) + ": " + why, cause);
+  }
+
   private static ReplicationLogUnavailableException failure(String topic, int partition, Message message, Throwable cause) {
-    String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    return new ReplicationLogUnavailableException(describe(topic, partition, message) + ": " + why, cause);
+    return new ReplicationLogUnavailableException(describe(topic, partition, message) + ": " + why(cause), cause);
+  }
+
+  /**
+   * A cause in words: a broker's error refusal starts with Kafka's name for it (e.g. {@code
+   * NOT_ENOUGH_REPLICAS: …}), the name operators and the original's messages use.
+   */
+  private static String why(Throwable cause) {
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    if (cause instanceof ApiException && !(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
+      Errors error = Errors.forException(cause);
+      if (error != Errors.UNKNOWN_SERVER_ERROR && !message.startsWith(error.name())) {
+        return error.name() + ": " + message;
+      }
+    }
+    return message;
   }
 
   private static String describe(String topic, int partition, Message message) {
@@ -205,6 +376,10 @@ public final class EventProducer implements AutoCloseable {
   /** Waits up to the ack timeout for records in flight, then releases the connection. */
   @Override
   public void close() {
-    producer.close(ackTimeout);
+    try {
+      producer.close(ackTimeout);
+    } finally {
+      diagnosis.ifPresent(WriteFailureDiagnosis::close);
+    }
   }
 }

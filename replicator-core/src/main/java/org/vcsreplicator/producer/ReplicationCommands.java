@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgResult;
 import org.vcsreplicator.hg.HgUnavailableException;
+import org.vcsreplicator.hg.PushlogReader;
 import org.vcsreplicator.message.Heads;
 import org.vcsreplicator.message.Heartbeat;
 import org.vcsreplicator.message.HgrcUpdate;
 import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.RepoDelete;
+import org.vcsreplicator.message.RepoInitV2;
 import org.vcsreplicator.message.RepoSyncV2;
 import org.vcsreplicator.producer.RepoRouter.Route;
 
@@ -35,17 +37,32 @@ import org.vcsreplicator.producer.RepoRouter.Route;
 public final class ReplicationCommands {
   private static final Logger log = LoggerFactory.getLogger(ReplicationCommands.class);
 
+  /** What {@code hg init} on the master prints once the log has the repository. */
+  static final String RECORDED_INIT = ReplicationHooks.RECORDED_INIT;
+
   private final RepoRouter router;
   private final ReplicationLog replicationLog;
   private final Hg hg;
+  private final PushlogReader pushlog;
 
   /**
-   * @param hg used by {@link #replicateSync} only, to read heads and requirements
+   * Commands that send {@code hg-heads-1} without a push id (for masters without a pushlog).
+   *
+   * @param hg used to read heads and requirements
    */
   public ReplicationCommands(RepoRouter router, ReplicationLog replicationLog, Hg hg) {
+    this(router, replicationLog, hg, PushlogReader.none());
+  }
+
+  /**
+   * @param hg used to read heads and requirements
+   * @param pushlog where {@link #replicateSync}'s {@code hg-heads-1} takes {@code last_push_id} from
+   */
+  public ReplicationCommands(RepoRouter router, ReplicationLog replicationLog, Hg hg, PushlogReader pushlog) {
     this.router = Objects.requireNonNull(router, "router");
     this.replicationLog = Objects.requireNonNull(replicationLog, "replicationLog");
     this.hg = Objects.requireNonNull(hg, "hg");
+    this.pushlog = Objects.requireNonNull(pushlog, "pushlog");
   }
 
   /** A command's failure, with the message hg would print after {@code abort: }. */
@@ -79,6 +96,25 @@ public final class ReplicationCommands {
     out.flush();
   }
 
+  /**
+   * Writes {@code hg-repo-init-2} for a repository that exists on the master but was created
+   * without the hooks (so mirrors never heard of it), with {@code generaldelta} from its
+   * requirements. Mirrors then create it empty; when it already has changesets or an hgrc, a
+   * {@code (…)} line tells the operator to follow with {@link #replicateSync}.
+   */
+  public void replicateInit(Path repo, PrintWriter out) throws CommandException {
+    Route route = route(repo);
+    List<String> requirements = hgLines(repo, "debugrequires");
+    boolean hasChangesets = !hgLines(repo, "log", "--hidden", "-l", "1", "-T", "{rev}\\n").isEmpty();
+    write(route, new RepoInitV2(route.path(), requirements.contains("generaldelta")));
+    out.println(RECORDED_INIT);
+    if (hasChangesets || Files.exists(repo.resolve(".hg/hgrc"))) {
+      out.println("(mirrors create it empty: run `vcsreplicator replicate-sync CONFIG " + repo
+          + "` to send its hgrc and changesets)");
+    }
+    out.flush();
+  }
+
   /** Writes {@code hg-hgrc-update-1} with the repo's {@code .hg/hgrc} (none: a deletion). */
   public void replicateHgrc(Path repo, PrintWriter out) throws CommandException {
     Route route = route(repo);
@@ -100,8 +136,14 @@ public final class ReplicationCommands {
     out.flush();
     if (withHeads && !bootstrap) {
       List<NodeId> served = nodes(hgLines(repo, "log", "-r", "reverse(heads(not secret()))", "-T", "{node}\\n"));
-      // No pushlog extension here: no push id (the original writes null without one).
-      write(route, new Heads(route.path(), served, OptionalLong.empty()));
+      // As the original: the pushlog's last push id (0 when empty), null without a pushlog.
+      OptionalLong lastPushId;
+      try {
+        lastPushId = pushlog.lastPushId(repo);
+      } catch (IOException e) {
+        throw new CommandException(e.getMessage(), Optional.empty(), e);
+      }
+      write(route, new Heads(route.path(), served, lastPushId));
       out.println("wrote heads synchronization message into replication log");
       out.flush();
     }

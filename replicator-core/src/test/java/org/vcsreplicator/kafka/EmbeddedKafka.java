@@ -59,9 +59,11 @@ import org.vcsreplicator.message.RecordCoordinates;
  * {@link #restartBroker()}, and the log survives a restart (measured: stop about 0.3 s, restart
  * about 1 s).
  *
- * <p>Limit: {@code NOT_ENOUGH_REPLICAS} cannot be provoked with one broker. Measured on Kafka
- * 4.1.2: a topic with {@code min.insync.replicas=2} and replication factor 1 still accepts
- * {@code acks=all} writes.
+ * <p>{@code NOT_ENOUGH_REPLICAS} cannot be provoked with one broker (measured on Kafka 4.1.2: a
+ * topic with {@code min.insync.replicas=2} and replication factor 1 still accepts {@code acks=all}
+ * writes). For broker outages use {@link #withBrokers(int)}: several brokers, each stopped and
+ * restarted on its own ({@link #stopBroker(int)}, {@link #restartBroker(int)}), and topics with a
+ * replication factor ({@link #createTopic(String, int, short, Map)}).
  *
  * <p>Thread-safe.
  */
@@ -73,12 +75,33 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
   private static final AtomicInteger TOPIC_SEQUENCE = new AtomicInteger();
 
   private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+  private final int brokerCount;
   private KafkaClusterTestKit cluster;
   private Admin admin;
-  private boolean brokerRunning;
+  /** Node ids of brokers stopped by {@link #stopBroker(int)} and not restarted. */
+  private final java.util.Set<Integer> stopped = new java.util.TreeSet<>();
+  /** host:port of each broker by node id, as bound at start (a restart binds the same port). */
+  private final Map<Integer, String> addresses = new java.util.TreeMap<>();
 
   /** A broker with the default settings, not yet started. */
   public EmbeddedKafka() {
+    this(1);
+  }
+
+  /**
+   * A cluster of {@code brokers} brokers (node ids 0…N-1; node 0 also runs the KRaft controller,
+   * which keeps running when its broker is stopped), not yet started. Topics still default to
+   * replication factor 1: use {@link #createTopic(String, int, short, Map)} for replicated ones.
+   */
+  public static EmbeddedKafka withBrokers(int brokers) {
+    return new EmbeddedKafka(brokers);
+  }
+
+  private EmbeddedKafka(int brokers) {
+    if (brokers < 1) {
+      throw new IllegalArgumentException("at least one broker, got " + brokers);
+    }
+    this.brokerCount = brokers;
     // Without rf 1 for the offsets topic, groups never get a coordinator (TECH-NOTES).
     brokerProperties.put("offsets.topic.replication.factor", "1");
     brokerProperties.put("offsets.topic.num.partitions", "1");
@@ -115,7 +138,7 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
     try {
       TestKitNodes nodes = new TestKitNodes.Builder()
           .setCombined(true)
-          .setNumBrokerNodes(1)
+          .setNumBrokerNodes(brokerCount)
           .setNumControllerNodes(1)
           .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
           .build();
@@ -130,14 +153,22 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e, e);
     }
     cluster = kit;
-    brokerRunning = true;
-    log.info("embedded Kafka started at {} in {} ms", cluster.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+    stopped.clear();
+    addresses.clear();
+    for (Map.Entry<Integer, BrokerServer> b : kit.brokers().entrySet()) {
+      addresses.put(b.getKey(), "localhost:" + b.getValue().boundPort(kit.nodes().brokerListenerName()));
+    }
+    log.info("embedded Kafka started at {} in {} ms", bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
     return this;
   }
 
-  /** {@code host:port} of the broker; never null. Stays the same across stop and restart. */
+  /**
+   * {@code host:port} of the broker (several brokers: comma-separated, in node id order); never
+   * null. Stays the same across stop and restart.
+   */
   public synchronized String bootstrapServers() {
-    return started().bootstrapServers();
+    started();
+    return String.join(",", addresses.values());
   }
 
   /** Client settings for this broker with the given client id; never null. */
@@ -169,13 +200,22 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
   /** Creates a topic with topic-level settings (e.g. {@code min.insync.replicas}) and waits for its leaders. */
   public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
-    NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(topicConfig);
+    createTopic(name, partitions, (short) 1, topicConfig);
+  }
+
+  /**
+   * Creates a topic with this replication factor (at most the number of brokers) and topic-level
+   * settings, and waits until every partition has a leader and all its replicas in sync.
+   */
+  public void createTopic(String name, int partitions, short replicationFactor, Map<String, String> topicConfig) {
+    NewTopic topic = new NewTopic(name, partitions, replicationFactor).configs(topicConfig);
     await(admin().createTopics(List.of(topic)).all(), "create topic " + name);
     waitFor(() -> {
       Map<String, TopicDescription> d = admin().describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS);
       List<TopicPartitionInfo> infos = d.get(name).partitions();
-      return infos.size() == partitions && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty());
-    }, "every partition of " + name + " has a leader");
+      return infos.size() == partitions && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty()
+          && i.isr().size() == replicationFactor);
+    }, "every partition of " + name + " has a leader and " + replicationFactor + " in-sync replicas");
   }
 
   /** A topic name no other test of this JVM uses: {@code prefix-N}. Does not create it. */
@@ -251,52 +291,88 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
     }
   }
 
-  /**
-   * Stops the broker (a controlled shutdown); the controller keeps running. Clients then see
-   * connection failures until {@link #restartBroker()}. Does nothing when already stopped.
-   */
-  public synchronized void stopBroker() {
-    if (!brokerRunning) {
-      return;
+  /** {@code host:port} of broker {@code nodeId} (0…N-1); stays the same across stop and restart. */
+  public synchronized String bootstrapServer(int nodeId) {
+    started();
+    String address = addresses.get(nodeId);
+    if (address == null) {
+      throw new IllegalArgumentException("no broker " + nodeId + "; brokers are 0.." + (brokerCount - 1));
     }
-    long t0 = System.nanoTime();
-    broker().shutdown();
-    brokerRunning = false;
-    log.info("embedded Kafka broker stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    return address;
   }
 
   /**
-   * Starts a stopped broker again on the same port, with its log as it was, and waits until it
-   * runs and leads its partitions again. Does nothing when it is running.
+   * Stops every broker (a controlled shutdown); the controller keeps running. Clients then see
+   * connection failures until {@link #restartBroker()}. Does nothing for brokers already stopped.
    */
-  public synchronized void restartBroker() {
-    if (brokerRunning) {
+  public synchronized void stopBroker() {
+    for (int id = 0; id < brokerCount; id++) {
+      stopBroker(id);
+    }
+  }
+
+  /** Stops broker {@code nodeId} (a controlled shutdown: its partitions get other leaders where possible). */
+  public synchronized void stopBroker(int nodeId) {
+    bootstrapServer(nodeId);
+    if (!stopped.add(nodeId)) {
       return;
     }
     long t0 = System.nanoTime();
-    BrokerServer broker = broker();
+    broker(nodeId).shutdown();
+    log.info("embedded Kafka broker {} stopped in {} ms", nodeId, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Starts every stopped broker again on its port, with its log as it was, and waits until each
+   * runs, every partition has a leader, and each restarted broker is back in the in-sync replicas
+   * of the partitions it holds. Does nothing when all run.
+   */
+  public synchronized void restartBroker() {
+    for (int id : List.copyOf(stopped)) {
+      restartBroker(id);
+    }
+  }
+
+  /** {@link #restartBroker()} for broker {@code nodeId} alone. */
+  public synchronized void restartBroker(int nodeId) {
+    bootstrapServer(nodeId);
+    if (!stopped.contains(nodeId)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    BrokerServer broker = broker(nodeId);
     broker.startup();
-    waitFor(() -> broker.brokerState() == BrokerState.RUNNING, "the broker is RUNNING again");
-    brokerRunning = true;
+    waitFor(() -> broker.brokerState() == BrokerState.RUNNING, "broker " + nodeId + " is RUNNING again");
+    stopped.remove(nodeId);
     waitFor(() -> {
       for (TopicDescription d : admin().describeTopics(admin().listTopics().names().get(5, TimeUnit.SECONDS))
           .allTopicNames().get(5, TimeUnit.SECONDS).values()) {
-        if (d.partitions().stream().anyMatch(i -> i.leader() == null || i.leader().isEmpty())) {
-          return false;
+        for (TopicPartitionInfo i : d.partitions()) {
+          if (i.leader() == null || i.leader().isEmpty()) {
+            return false;
+          }
+          boolean holds = i.replicas().stream().anyMatch(n -> n.id() == nodeId);
+          if (holds && i.isr().stream().noneMatch(n -> n.id() == nodeId)) {
+            return false;
+          }
         }
       }
       return true;
-    }, "every partition has a leader again");
-    log.info("embedded Kafka broker restarted in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }, "every partition has a leader and broker " + nodeId + " is in sync again");
+    log.info("embedded Kafka broker {} restarted in {} ms", nodeId, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** True unless the broker was stopped and not restarted. */
+  /** True unless some broker was stopped and not restarted. */
   public synchronized boolean isBrokerRunning() {
-    return cluster != null && brokerRunning;
+    return cluster != null && stopped.isEmpty();
   }
 
-  private BrokerServer broker() {
-    return started().brokers().values().iterator().next();
+  private BrokerServer broker(int nodeId) {
+    BrokerServer broker = started().brokers().get(nodeId);
+    if (broker == null) {
+      throw new IllegalArgumentException("no broker " + nodeId);
+    }
+    return broker;
   }
 
   private KafkaClusterTestKit started() {
@@ -318,7 +394,8 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
     }
     closeQuietly(cluster);
     cluster = null;
-    brokerRunning = false;
+    stopped.clear();
+    addresses.clear();
     log.info("embedded Kafka closed in {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -391,6 +468,6 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
   @Override
   public String toString() {
-    return "EmbeddedKafka[" + (cluster == null ? "not started" : cluster.bootstrapServers()) + "]";
+    return "EmbeddedKafka[" + (cluster == null ? "not started" : String.join(",", addresses.values())) + "]";
   }
 }

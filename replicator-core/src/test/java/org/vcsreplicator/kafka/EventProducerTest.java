@@ -117,7 +117,7 @@ class EventProducerTest {
     NotEnoughReplicasException cause = new NotEnoughReplicasException("Messages are rejected since there are fewer in-sync replicas than required.");
     assertTrue(mock.errorNext(cause));
     Throwable e = failure.get();
-    assertEquals("cannot write hg-repo-delete-1 for {moz}/try to topic=pushdata partition=1: "
+    assertEquals("cannot write hg-repo-delete-1 for {moz}/try to topic=pushdata partition=1: NOT_ENOUGH_REPLICAS: "
         + "Messages are rejected since there are fewer in-sync replicas than required.", e.getMessage());
     assertSame(cause, e.getCause());
   }
@@ -167,5 +167,26 @@ class EventProducerTest {
   void secondsSinceEpochTruncatesToMicroseconds() {
     assertEquals(1700000000.123456, EventProducer.secondsSinceEpoch(Instant.parse("2023-11-14T22:13:20.123456999Z")));
     assertEquals(0.000001, EventProducer.secondsSinceEpoch(Instant.ofEpochSecond(0, 1_000)));
+  }
+
+  @Test
+  void triesEveryHeartbeatAndReportsEachOutcome() throws Exception {
+    MockProducer<byte[], byte[]> mock = mock(false);
+    EventProducer producer = new EventProducer(mock, Duration.ofSeconds(30), CLOCK);
+    CompletableFuture<List<EventProducer.HeartbeatResult>> results =
+        CompletableFuture.supplyAsync(() -> producer.tryHeartbeats("pushdata", List.of(0, 1, 2)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (mock.history().size() < 3 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(mock.completeNext());
+    assertTrue(mock.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required")));
+    assertTrue(mock.completeNext());
+
+    List<EventProducer.HeartbeatResult> r = results.get();
+    assertEquals(List.of(0, 1, 2), r.stream().map(EventProducer.HeartbeatResult::partition).toList());
+    assertEquals(List.of(true, false, true), r.stream().map(EventProducer.HeartbeatResult::isWritten).toList());
+    assertEquals(java.util.Optional.of("NOT_ENOUGH_REPLICAS: fewer in-sync replicas than required"), r.get(1).reason());
+    assertEquals(java.util.Optional.empty(), r.get(0).reason());
   }
 }
