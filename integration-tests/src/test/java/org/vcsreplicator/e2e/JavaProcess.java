@@ -37,6 +37,7 @@ final class JavaProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-Dvcsreplicator.home=" + ProjectLayout.root());
+    cmd.add("-Dlogback.configurationFile=" + daemonLogConfig());
     cmd.add("-cp");
     cmd.add(classpath());
     cmd.add("org.vcsreplicator.cli.Main");
@@ -48,6 +49,15 @@ final class JavaProcess implements AutoCloseable {
       return new JavaProcess(name, log, pb.start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  /** The logging config of the daemons' JVMs (INFO on stdout), not the test JVM's. */
+  private static String daemonLogConfig() {
+    try {
+      return Path.of(JavaProcess.class.getResource("/e2e-daemon-logback.xml").toURI()).toString();
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new IllegalStateException("e2e-daemon-logback.xml not on the class path", e);
     }
   }
 
