@@ -5,14 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vcsreplicator.fs.FileTrees;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFailure;
 import org.vcsreplicator.hg.HgFailureClassifier;
@@ -154,7 +152,7 @@ public final class EventApplier implements EventHandler {
     });
     if (!outcome.isApplied() && created[0] != null) {
       try {
-        deleteTree(created[0]);
+        FileTrees.deleteTree(created[0]);
         log.info("removed incomplete repository {}", created[0]);
       } catch (IOException e) {
         log.warn("cannot remove incomplete repository {}: {}", created[0], e.toString());
@@ -463,7 +461,7 @@ public final class EventApplier implements EventHandler {
     log.debug("moving {} to {}", repo, destination);
     Files.createDirectories(destination.getParent());
     // A leftover of an earlier, interrupted delete of the same repository.
-    deleteTree(destination);
+    FileTrees.deleteTree(destination);
     Path toRemove = destination;
     try {
       // Moving first makes the repository vanish from the served tree at once.
@@ -473,31 +471,8 @@ public final class EventApplier implements EventHandler {
       toRemove = repo;
     }
     log.debug("deleting repo at {}", toRemove);
-    deleteTree(toRemove);
+    FileTrees.deleteTree(toRemove);
     log.info("repository at {} deleted", repo);
-  }
-
-  /** Deletes a directory tree without following symbolic links; a missing path is fine. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-        if (failure != null) {
-          throw failure;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   // ------------------------------------------------------------------------------- recovery
