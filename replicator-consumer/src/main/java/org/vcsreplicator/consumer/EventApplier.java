@@ -353,11 +353,48 @@ public final class EventApplier implements EventHandler {
     if (result.succeeded() || result.exitCode() == e.ret()) {
       return;
     }
+    if (result.exitCode() == 1 && bookmarkMovedOnSince(repo, e)) {
+      return;
+    }
     if (result.exitCode() == 1) {
       throw ApplyException.permanent("hg debugpushkey refused " + e.namespace() + "[" + e.key() + "] on " + repo
           + " (exit 1, printed '" + result.output().strip() + "'; the master's result was " + e.ret() + ")");
     }
     throw hgFailed(result);
+  }
+
+  /**
+   * Whether a refused bookmark pushkey finds the mirror already past the event. Every pull brings
+   * the master's bookmarks as they are at pull time, so a mirror that was behind can hold a
+   * bookmark that was moved, deleted or re-created on the master after this event: it is at
+   * neither the event's old value nor its new one (hg accepts a bookmark already at its new
+   * value). Later events of the log bring it to the master's final value, so applying this one
+   * would only move it backwards (SPEC 2.3: replaying the log gives the master's state). A refusal
+   * while the bookmark is still at the event's old value is a real failure.
+   */
+  private boolean bookmarkMovedOnSince(Path repo, Pushkey e) throws ApplyException, HgUnavailableException {
+    if (!e.namespace().equals(Pushkey.BOOKMARKS) || e.ret() != 0) {
+      return false;
+    }
+    HgResult listing = hg.run(null, List.of("debugpushkey", "--", repo.toString(), Pushkey.BOOKMARKS));
+    if (!listing.succeeded()) {
+      logTranscript(listing);
+      throw hgFailed(listing);
+    }
+    String current = "";
+    for (String line : listing.stdout().split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0 && line.substring(0, tab).equals(e.key())) {
+        current = line.substring(tab + 1).strip();
+      }
+    }
+    if (current.equals(e.oldValue())) {
+      return false;
+    }
+    log.warn("bookmark {} of {} is at '{}' on this mirror, neither the event's old value '{}' nor its new "
+        + "value: a later pull already brought the master's newer state; nothing to do",
+        e.key(), repo, current, e.oldValue());
+    return true;
   }
 
   // ------------------------------------------------------------------------------------ sync
