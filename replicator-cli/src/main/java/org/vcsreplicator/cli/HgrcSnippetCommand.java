@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.vcsreplicator.config.ConfigException;
 import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.config.ProducerSettings;
+import org.vcsreplicator.producer.MasterHgrc;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,9 +26,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:snippet printed", "1:CONFIG unreadable or invalid, or the hook module is missing"})
 final class HgrcSnippetCommand implements Callable<Integer> {
-  static final String MODULE = "hghooks/vcsreplicator_hghook.py";
-  /** The extension beside the hook module (abandoned-transaction recovery, unfiltered user). */
-  static final String EXTENSION = "vcsreplicator_hgext.py";
+  static final String MODULE = MasterHgrc.MODULE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -78,7 +77,7 @@ final class HgrcSnippetCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    Path extension = m.resolveSibling(EXTENSION);
+    Path extension = MasterHgrc.extension(m);
     if (!Files.isRegularFile(extension)) {
       err.println("vcsreplicator: hg extension not found: " + extension + " (expected beside the hook module)");
       err.flush();
@@ -94,24 +93,7 @@ final class HgrcSnippetCommand implements Callable<Integer> {
    * beside it.
    */
   static String hgrc(String socket, Path module, Optional<String> unfilteredUser) {
-    String python = "python:" + module + ":";
-    return "[extensions]\n"
-        + "vcsreplicator = " + module.resolveSibling(EXTENSION) + "\n"
-        + "\n"
-        + "[replication]\n"
-        + "# The login mirrors pull as sees hidden changesets too (a mirror behind can pull heads\n"
-        + "# obsoleted since they were pushed).\n"
-        + unfilteredUser.map(u -> "unfiltereduser = " + u + "\n").orElse("# unfiltereduser = vcsreplicator\n")
-        + "\n"
-        + "[replicationproducer]\n"
-        + "socket = " + socket + "\n"
-        + "\n"
-        + "[hooks]\n"
-        + "precommit.vcsreplicator = " + python + "precommit\n"
-        + "pretxnopen.vcsreplicator = " + python + "pretxnopen\n"
-        + "pretxnclose.vcsreplicator = " + python + "pretxnclose\n"
-        + "pre-init.vcsreplicator = " + python + "preinit\n"
-        + "post-init.vcsreplicator = " + python + "postinit\n";
+    return MasterHgrc.snippet(socket, module, unfilteredUser);
   }
 
   /**

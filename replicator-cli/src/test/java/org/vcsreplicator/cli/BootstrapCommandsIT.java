@@ -101,20 +101,21 @@ class BootstrapCommandsIT {
     return out;
   }
 
-  String history(HookedMaster master, Path repo) throws Exception {
-    HookedMaster.Run r = master.client(tmp, "-R", repo.toString(), "log", "--hidden", "-T", "{rev}:{node}\\n");
+  String history(ProducerSandbox master, Path repo) throws Exception {
+    ProducerSandbox.Run r = master.client(tmp, "-R", repo.toString(), "log", "--hidden", "-T", "{rev}:{node}\\n");
     assertEquals(0, r.exit(), r.all());
     return r.out();
   }
 
   @Test
   void bootstrapsANewMirrorAndItsDaemonCarriesOnAfterTheWindow() throws Exception {
-    String topic = kafka.createUniqueTopic("pushdata", 8);
     Path mirrorRoot = Files.createDirectories(tmp.resolve("hgweb0/repo/hg/mozilla"));
-    String group = "hgweb0-" + topic;
     Path mirrorIni = tmp.resolve("hgweb0/vcsreplicator.ini");
-    try (HookedMaster master = new HookedMaster(Files.createDirectories(tmp.resolve("hgssh")),
-        kafka.bootstrapServers(), topic)) {
+    // The ack timeout of a master that is expected to stay up.
+    try (ProducerSandbox master = new ProducerSandbox(kafka, Files.createDirectories(tmp.resolve("hgssh")),
+        ProducerSandbox.Settings.defaults().withAckTimeoutMs(10_000))) {
+      String topic = master.topic;
+      String group = "hgweb0-" + topic;
       Files.writeString(mirrorIni, String.join("\n",
           "[consumer]",
           "hosts = " + kafka.bootstrapServers(),
@@ -134,16 +135,16 @@ class BootstrapCommandsIT {
           "hg = /usr/bin/hg",
           ""));
 
-      Path testrepo = master.init("testrepo");
-      Path mc = master.init("mozilla-central");
-      Path deleterepo = master.init("deleterepo");
-      master.init("filterrepo");
+      Path testrepo = master.initMaster("testrepo");
+      Path mc = master.initMaster("mozilla-central");
+      Path deleterepo = master.initMaster("deleterepo");
+      master.initMaster("filterrepo");
       Path testClient = master.cloneOf(testrepo);
       master.commit(testClient, "foo", "", "initial");
-      master.push(testClient, testrepo);
+      master.pushOk(testClient, testrepo);
       Path mcClient = master.cloneOf(mc);
       master.commit(mcClient, "foo", "", "initial m-c");
-      master.push(mcClient, mc);
+      master.pushOk(mcClient, mc);
       Files.writeString(mc.resolve(".hg/hgrc"), "[hooks]\ndummy = value\n");
       Files.writeString(testrepo.resolve(".hg/hgrc"), "[web]\ndescription = random\n");
 
@@ -186,7 +187,7 @@ class BootstrapCommandsIT {
 
       // A push while the bootstrap runs (test-bootstrap.t widens the window to take it in) ...
       master.commit(mcClient, "bar", "test data\n", "test extra messages commit");
-      master.push(mcClient, mc);
+      master.pushOk(mcClient, mc);
       SortedMap<Integer, OffsetWindow> widened = new TreeMap<>(snapshot.offsets());
       widened.put(2, new OffsetWindow(10, logEnds(topic).get(2)));
       assertEquals(new OffsetWindow(10, 16), widened.get(2));
@@ -194,7 +195,7 @@ class BootstrapCommandsIT {
       SnapshotFile.write(edited, new BootstrapSnapshot(widened, snapshot.repositories()));
       // ... one after it, for the daemons, and a repository deleted on the master meanwhile.
       master.commit(mcClient, "foo", "Some changes\n", "Another commit");
-      master.push(mcClient, mc);
+      master.pushOk(mcClient, mc);
       assertEquals(0, new ProcessBuilder("rm", "-rf", deleterepo.toString()).start().waitFor());
 
       // The mirror bootstrap.

@@ -26,6 +26,7 @@ import picocli.CommandLine;
  *
  * <p>Routing is the original's test fixture (ORIGINAL-BEHAVIOURS): {@code {moz}/mozilla-central}
  * goes to partition 2 and the lowest mapped partition is 0. One sandbox per test; not thread-safe.
+ * The producer, bootstrap and end-to-end ITs all use this one fixture.
  */
 final class ProducerSandbox implements AutoCloseable {
   static final WirePath MC = WirePath.of("{moz}/mozilla-central");
@@ -168,7 +169,10 @@ final class ProducerSandbox implements AutoCloseable {
       p.destroyForcibly();
       throw new AssertionError("hg " + String.join(" ", args) + " did not finish");
     }
-    return new Run(p.exitValue(), Files.readString(outFile), Files.readString(errFile));
+    Run run = new Run(p.exitValue(), Files.readString(outFile), Files.readString(errFile));
+    Files.delete(outFile);
+    Files.delete(errFile);
+    return run;
   }
 
   Run hg(Path hgrc, Path cwd, String... args) throws IOException, InterruptedException {
@@ -205,8 +209,13 @@ final class ProducerSandbox implements AutoCloseable {
 
   /** Commits a file with this content in a client; returns the new changeset's node. */
   String commit(Path client, String file, String content) throws Exception {
+    return commit(client, file, content, "change " + file);
+  }
+
+  /** Commits a file with this content and message in a client; returns the new changeset's node. */
+  String commit(Path client, String file, String content, String message) throws Exception {
     Files.writeString(client.resolve(file), content, StandardCharsets.UTF_8);
-    Run r = client(client, "commit", "-q", "-A", "-m", "change " + file);
+    Run r = client(client, "commit", "-q", "-A", "-m", message);
     assertEquals(0, r.exit(), r.all());
     return tip(client);
   }
@@ -220,6 +229,13 @@ final class ProducerSandbox implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("push", "ssh://localhost/" + master));
     args.addAll(List.of(extra));
     return client(client, args.toArray(String[]::new));
+  }
+
+  /** {@code hg push ssh://localhost/MASTER} from a client; asserts it succeeded. */
+  Run pushOk(Path client, Path master) throws Exception {
+    Run r = push(client, master);
+    assertEquals(0, r.exit(), r.all());
+    return r;
   }
 
   /** Every event of the topic's partition, in log order. */

@@ -133,10 +133,11 @@ class ServedHeadsEndToEndIT {
 
   @Test
   void aPushIsHiddenFromHgwebWhileOneMirrorGroupIsStoppedAndShownOnceItResumes() throws Exception {
-    String topic = kafka.createUniqueTopic("pushdata", 8);
     String pending = kafka.createUniqueTopic("replicatedpushdatapending", 1);
-    try (HookedMaster master = new HookedMaster(Files.createDirectories(tmp.resolve("hgssh")),
-        kafka.bootstrapServers(), topic)) {
+    // The ack timeout of a master that is expected to stay up.
+    try (ProducerSandbox master = new ProducerSandbox(kafka, Files.createDirectories(tmp.resolve("hgssh")),
+        ProducerSandbox.Settings.defaults().withAckTimeoutMs(10_000))) {
+      String topic = master.topic;
       ConsumerSettings mirror1 = mirror("hgweb1", topic, master.root);
       ConsumerSettings mirror2 = mirror("hgweb2", topic, master.root);
       Path mirror1Root = tmp.resolve("hgweb1/repo/hg/mozilla");
@@ -163,10 +164,10 @@ class ServedHeadsEndToEndIT {
 
       try {
         // A first push reaches both mirrors and becomes visible on mirror 1's hgweb.
-        Path mc = master.init("mozilla-central");
+        Path mc = master.initMaster("mozilla-central");
         Path client = master.cloneOf(mc);
         String first = master.commit(client, "foo", "one\n", "first");
-        master.push(client, mc);
+        master.pushOk(client, mc);
         Path mirrored = mirror1Root.resolve("mozilla-central");
         await("the mirror repository exists", () -> Files.isDirectory(mirrored.resolve(".hg")));
         try (HgwebServer web = HgwebServer.start(mirrored, Files.createDirectories(tmp.resolve("hgweb-logs")))) {
@@ -178,7 +179,7 @@ class ServedHeadsEndToEndIT {
           // Mirror 2 stops; the second push lands on mirror 1 only.
           assertEquals(MirrorConsumer.Result.STOPPED, consumer2.stop());
           String second = master.commit(client, "foo", "two\n", "second");
-          master.push(client, mc);
+          master.pushOk(client, mc);
           long end2 = end(topic, 2);
           await("mirror 1 applied the second push", () -> {
             try {

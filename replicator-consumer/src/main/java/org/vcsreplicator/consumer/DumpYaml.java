@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.vcsreplicator.message.PythonStrings;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -86,7 +87,7 @@ public final class DumpYaml {
   /** JSON tree to the plain Java values SnakeYAML represents, keys sorted as Python sorts them. */
   static Object toPlain(JsonNode node) {
     if (node.isObject()) {
-      Map<String, Object> sorted = new TreeMap<>(DumpYaml::compareCodePoints);
+      Map<String, Object> sorted = new TreeMap<>(PythonStrings.CODE_POINT_ORDER);
       for (Map.Entry<String, JsonNode> f : node.properties()) {
         sorted.put(f.getKey(), toPlain(f.getValue()));
       }
@@ -110,9 +111,5 @@ public final class DumpYaml {
       return node.decimalValue();
     }
     return node.asText();
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
   }
 }

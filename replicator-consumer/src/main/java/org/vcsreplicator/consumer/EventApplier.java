@@ -5,14 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vcsreplicator.fs.FileTrees;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFailure;
 import org.vcsreplicator.hg.HgFailureClassifier;
@@ -154,7 +152,7 @@ public final class EventApplier implements EventHandler {
     });
     if (!outcome.isApplied() && created[0] != null) {
       try {
-        deleteTree(created[0]);
+        FileTrees.deleteTree(created[0]);
         log.info("removed incomplete repository {}", created[0]);
       } catch (IOException e) {
         log.warn("cannot remove incomplete repository {}: {}", created[0], e.toString());
@@ -355,11 +353,48 @@ public final class EventApplier implements EventHandler {
     if (result.succeeded() || result.exitCode() == e.ret()) {
       return;
     }
+    if (result.exitCode() == 1 && bookmarkMovedOnSince(repo, e)) {
+      return;
+    }
     if (result.exitCode() == 1) {
       throw ApplyException.permanent("hg debugpushkey refused " + e.namespace() + "[" + e.key() + "] on " + repo
           + " (exit 1, printed '" + result.output().strip() + "'; the master's result was " + e.ret() + ")");
     }
     throw hgFailed(result);
+  }
+
+  /**
+   * Whether a refused bookmark pushkey finds the mirror already past the event. Every pull brings
+   * the master's bookmarks as they are at pull time, so a mirror that was behind can hold a
+   * bookmark that was moved, deleted or re-created on the master after this event: it is at
+   * neither the event's old value nor its new one (hg accepts a bookmark already at its new
+   * value). Later events of the log bring it to the master's final value, so applying this one
+   * would only move it backwards (SPEC 2.3: replaying the log gives the master's state). A refusal
+   * while the bookmark is still at the event's old value is a real failure.
+   */
+  private boolean bookmarkMovedOnSince(Path repo, Pushkey e) throws ApplyException, HgUnavailableException {
+    if (!e.namespace().equals(Pushkey.BOOKMARKS) || e.ret() != 0) {
+      return false;
+    }
+    HgResult listing = hg.run(null, List.of("debugpushkey", "--", repo.toString(), Pushkey.BOOKMARKS));
+    if (!listing.succeeded()) {
+      logTranscript(listing);
+      throw hgFailed(listing);
+    }
+    String current = "";
+    for (String line : listing.stdout().split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0 && line.substring(0, tab).equals(e.key())) {
+        current = line.substring(tab + 1).strip();
+      }
+    }
+    if (current.equals(e.oldValue())) {
+      return false;
+    }
+    log.warn("bookmark {} of {} is at '{}' on this mirror, neither the event's old value '{}' nor its new "
+        + "value: a later pull already brought the master's newer state; nothing to do",
+        e.key(), repo, current, e.oldValue());
+    return true;
   }
 
   // ------------------------------------------------------------------------------------ sync
@@ -463,7 +498,7 @@ public final class EventApplier implements EventHandler {
     log.debug("moving {} to {}", repo, destination);
     Files.createDirectories(destination.getParent());
     // A leftover of an earlier, interrupted delete of the same repository.
-    deleteTree(destination);
+    FileTrees.deleteTree(destination);
     Path toRemove = destination;
     try {
       // Moving first makes the repository vanish from the served tree at once.
@@ -473,31 +508,8 @@ public final class EventApplier implements EventHandler {
       toRemove = repo;
     }
     log.debug("deleting repo at {}", toRemove);
-    deleteTree(toRemove);
+    FileTrees.deleteTree(toRemove);
     log.info("repository at {} deleted", repo);
-  }
-
-  /** Deletes a directory tree without following symbolic links; a missing path is fine. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-        if (failure != null) {
-          throw failure;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   // ------------------------------------------------------------------------------- recovery

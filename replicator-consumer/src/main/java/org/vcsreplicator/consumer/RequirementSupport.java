@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.vcsreplicator.fs.FileTrees;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFailureClassifier;
 import org.vcsreplicator.hg.HgResult;
@@ -104,7 +105,7 @@ final class RequirementSupport {
       }
       return HgFailureClassifier.classify(result).message();
     } finally {
-      EventApplier.deleteTree(scratch);
+      FileTrees.deleteTree(scratch);
     }
   }
 

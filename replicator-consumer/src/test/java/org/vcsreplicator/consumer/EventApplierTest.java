@@ -233,6 +233,31 @@ class EventApplierTest {
   }
 
   @Test
+  void refusedBookmarkPushkeyIsAppliedWhenALaterPullMovedTheBookmarkOn() throws Exception {
+    mirrorRepoExists();
+    String later = "b".repeat(40);
+    hg.answer(1, "False\n", "").answer(0, "other\t" + NODE.hex() + "\nb\t" + later + "\n", "");
+    assertTrue(applier.apply(new Pushkey(REPO, "bookmarks", "b", "", NODE.hex(), 0)).isApplied());
+    assertEquals(List.of("debugpushkey", "--", root.resolve("x").toString(), "bookmarks"), hg.calls.get(1));
+  }
+
+  @Test
+  void refusedBookmarkPushkeyStaysAFailureWhileTheBookmarkIsAtItsOldValue() throws Exception {
+    mirrorRepoExists();
+    hg.answer(1, "False\n", "").answer(0, "b\t" + NODE.hex() + "\n", "");
+    Outcome refused = applier.apply(new Pushkey(REPO, "bookmarks", "b", NODE.hex(), "c".repeat(40), 0));
+    assertInstanceOf(Outcome.PermanentFailure.class, refused);
+  }
+
+  @Test
+  void refusedPhasePushkeyIsNeverExplainedAway() throws Exception {
+    mirrorRepoExists();
+    hg.answer(1, "False\n", "");
+    assertInstanceOf(Outcome.PermanentFailure.class, applier.apply(new Pushkey(REPO, "phases", NODE.hex(), "1", "0", 0)));
+    assertEquals(1, hg.calls.size());
+  }
+
+  @Test
   void initOfAnExistingRepoIsANoOp() throws Exception {
     mirrorRepoExists();
     assertTrue(applier.apply(new RepoInitV2(REPO, false)).isApplied());

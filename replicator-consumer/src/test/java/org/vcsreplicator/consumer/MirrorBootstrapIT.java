@@ -33,6 +33,7 @@ import org.vcsreplicator.bootstrap.OffsetWindow;
 import org.vcsreplicator.config.ConsumerSettings;
 import org.vcsreplicator.config.IniFile;
 import org.vcsreplicator.config.ProducerSettings;
+import org.vcsreplicator.fs.FileTrees;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
@@ -203,7 +204,7 @@ class MirrorBootstrapIT {
     push(TEST, test, 1);
     h.commit(fresh, "fresh 3");
     push(FRESH, fresh, 1);
-    EventApplier.deleteTree(delete);
+    FileTrees.deleteTree(delete);
     // A leftover directory makes the stream clone of testrepo fail: init and pull take over.
     Files.createDirectories(h.mirror("testrepo"));
     Files.writeString(h.mirror("testrepo").resolve("leftover.txt"), "x\n");

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.vcsreplicator.message.PythonStrings;
 
 /**
  * Writes a JSON tree exactly as Python's {@code json.dumps(o, sort_keys=True)} does, so records we
@@ -49,7 +50,7 @@ public final class PythonJson {
       case OBJECT -> {
         // Python sorts str keys by code point; Java's String order is by UTF-16 unit, which only
         // differs for supplementary characters, so compare code points explicitly.
-        TreeMap<String, JsonNode> sorted = new TreeMap<>(PythonJson::compareCodePoints);
+        TreeMap<String, JsonNode> sorted = new TreeMap<>(PythonStrings.CODE_POINT_ORDER);
         node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
         out.append('{');
         boolean first = true;
@@ -66,21 +67,6 @@ public final class PythonJson {
       }
       default -> throw new IllegalArgumentException("cannot write JSON node of type " + node.getNodeType());
     }
-  }
-
-  static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static void writeNumber(JsonNode node, StringBuilder out) {

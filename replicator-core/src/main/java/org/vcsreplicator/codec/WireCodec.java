@@ -33,6 +33,7 @@ import org.vcsreplicator.message.HgrcUpdate;
 import org.vcsreplicator.message.Message;
 import org.vcsreplicator.message.NodeId;
 import org.vcsreplicator.message.Pushkey;
+import org.vcsreplicator.message.PythonStrings;
 import org.vcsreplicator.message.RecordCoordinates;
 import org.vcsreplicator.message.RepoDelete;
 import org.vcsreplicator.message.RepoInitV1;
@@ -93,7 +94,7 @@ public final class WireCodec {
   }
 
   private static ObjectNode sorted(ObjectNode node) {
-    TreeMap<String, JsonNode> byName = new TreeMap<>(PythonJson::compareCodePoints);
+    TreeMap<String, JsonNode> byName = new TreeMap<>(PythonStrings.CODE_POINT_ORDER);
     node.fields().forEachRemaining(e -> byName.put(e.getKey(), e.getValue()));
     ObjectNode out = NODES.objectNode();
     byName.forEach(out::set);

@@ -3,11 +3,8 @@ package org.vcsreplicator.producer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vcsreplicator.fs.FileTrees;
 import org.vcsreplicator.hg.Hg;
 import org.vcsreplicator.hg.HgResult;
 import org.vcsreplicator.hg.HgUnavailableException;
@@ -161,7 +159,7 @@ public final class ReplicationCommands {
     Path moved = repo.resolveSibling(repo.getFileName() + ".todelete");
     try {
       Files.move(repo, moved);
-      deleteTree(moved);
+      FileTrees.deleteTree(moved);
     } catch (IOException e) {
       throw new CommandException("could not delete repo " + repo + ": " + e, Optional.empty(), e);
     }
@@ -219,24 +217,5 @@ public final class ReplicationCommands {
   private static List<NodeId> nodes(List<String> hexes) {
     // An empty repository has the null revision as its only head.
     return hexes.isEmpty() ? List.of(NodeId.NULL) : hexes.stream().map(NodeId::of).toList();
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

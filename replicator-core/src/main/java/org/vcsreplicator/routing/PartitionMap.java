@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.vcsreplicator.message.PythonStrings;
 import org.vcsreplicator.message.WirePath;
 
 /**
@@ -36,23 +37,6 @@ import org.vcsreplicator.message.WirePath;
  * and thread-safe.
  */
 public final class PartitionMap {
-  /** Python compares strings by code point; Java's {@code compareTo} by UTF-16 unit. */
-  private static final Comparator<String> CODE_POINT_ORDER =
-      (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-          int ca = a.codePointAt(i);
-          int cb = b.codePointAt(j);
-          if (ca != cb) {
-            return Integer.compare(ca, cb);
-          }
-          i += Character.charCount(ca);
-          j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-      };
-
   private final List<Entry> entries;
   private final List<Pattern> patterns; // patterns.get(i) is entries.get(i) compiled
   private final List<Integer> allPartitions;
@@ -63,7 +47,7 @@ public final class PartitionMap {
    */
   public PartitionMap(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparing(Entry::key, CODE_POINT_ORDER));
+    sorted.sort(Comparator.comparing(Entry::key, PythonStrings.CODE_POINT_ORDER));
     if (sorted.isEmpty()) {
       throw new IllegalArgumentException("partitions not defined");
     }

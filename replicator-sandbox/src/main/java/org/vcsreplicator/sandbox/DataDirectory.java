@@ -1,12 +1,10 @@
 package org.vcsreplicator.sandbox;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
+import org.vcsreplicator.fs.FileTrees;
 
 /**
  * The one directory that holds everything a sandbox run writes:
@@ -54,7 +52,7 @@ final class DataDirectory {
           throw new IllegalArgumentException(dir + " is not empty and was not made by the sandbox ("
               + MARKER + " missing); choose another --data-dir or empty it");
         }
-        clear(dir);
+        FileTrees.deleteContents(dir);
         removed = true;
       }
     }
@@ -62,27 +60,5 @@ final class DataDirectory {
     Files.writeString(dir.resolve(MARKER),
         "Made by bin/vcsreplicator sandbox. Everything here is the sandbox's; delete the directory when done.\n");
     return removed;
-  }
-
-  /** Removes everything below {@code dir}, keeping {@code dir}. Symlinks are removed, not followed. */
-  private static void clear(Path dir) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        if (!d.equals(dir)) {
-          Files.delete(d);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,6 +20,7 @@ import org.vcsreplicator.kafka.EventProducer;
 import org.vcsreplicator.kafka.KafkaClientConfig;
 import org.vcsreplicator.producer.EventProducerLog;
 import org.vcsreplicator.producer.HookServer;
+import org.vcsreplicator.producer.MasterHgrc;
 import org.vcsreplicator.producer.ReplicationHooks;
 import org.vcsreplicator.producer.RepoRouter;
 
@@ -29,7 +31,7 @@ import org.vcsreplicator.producer.RepoRouter;
  * hooks through the global hgrc {@code master/hgrc}, which only the master's hg processes read
  * (via {@code HGRCPATH}): the mirrors' hg never sees the hooks.
  *
- * <p>Files: {@code master/producer.ini} (the daemon's config), {@code master/hgrc} (hooks, web
+ * <p>Files: {@code master/producer.ini} (the daemon's config), {@code master/hgrc} (hooks, extension, web
  * settings), {@code master/web.conf} (what hg serve publishes), {@code master/repos/}.
  *
  * <p>Not thread-safe; started and closed by the sandbox's main thread.
@@ -91,8 +93,9 @@ final class Master implements AutoCloseable {
         "[replicationpathrewrites]",
         repos + "/ = " + WIRE_PREFIX + "/",
         ""), StandardCharsets.UTF_8);
+    // The same snippet as `bin/vcsreplicator hgrc-snippet` prints for production: hooks and extension.
     Path hgrc = Files.writeString(dir.resolve("hgrc"), String.join("\n",
-        "# Global hgrc of the master's hg processes (HGRCPATH): the replication hooks and hgweb settings.",
+        "# Global hgrc of the master's hg processes (HGRCPATH): hgweb settings and the replication snippet.",
         "[ui]",
         "username = sandbox master <master@sandbox.invalid>",
         "",
@@ -100,16 +103,7 @@ final class Master implements AutoCloseable {
         "allow-push = *",
         "push_ssl = False",
         "",
-        "[replicationproducer]",
-        "socket = " + socket,
-        "",
-        "[hooks]",
-        hook("precommit", "precommit", hookModule),
-        hook("pretxnopen", "pretxnopen", hookModule),
-        hook("pretxnclose", "pretxnclose", hookModule),
-        hook("pre-init", "preinit", hookModule),
-        hook("post-init", "postinit", hookModule),
-        ""), StandardCharsets.UTF_8);
+        MasterHgrc.snippet(socket.toString(), hookModule, Optional.empty())), StandardCharsets.UTF_8);
     Path webConf = Files.writeString(dir.resolve("web.conf"),
         "# What hg serve publishes: every repository below the root, the list refreshed on every request\n"
             + "# (the default 20 s would hide a repository created a moment ago).\n"
@@ -146,10 +140,6 @@ final class Master implements AutoCloseable {
       producer.close();
       throw e;
     }
-  }
-
-  private static String hook(String name, String function, Path module) {
-    return name + ".vcsreplicator = python:" + module + ":" + function;
   }
 
   // hg serve prints "listening at http://localhost:PORT/ (bound to 127.0.0.1:PORT)" once bound.

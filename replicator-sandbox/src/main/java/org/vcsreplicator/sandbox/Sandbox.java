@@ -19,6 +19,7 @@ import org.vcsreplicator.hg.HgFactory;
 import org.vcsreplicator.hg.HgOptions;
 import org.vcsreplicator.hg.ProcessHg;
 import org.vcsreplicator.message.Heads;
+import org.vcsreplicator.producer.MasterHgrc;
 
 /**
  * The whole replication system on loopback in one JVM: a Kafka broker, the topics, the master
@@ -112,6 +113,10 @@ final class Sandbox implements AutoCloseable {
     }
     if (!Files.isRegularFile(options.hookModule())) {
       throw new IllegalStateException("the producer's hg hook module is missing: " + options.hookModule());
+    }
+    if (!Files.isRegularFile(MasterHgrc.extension(options.hookModule()))) {
+      throw new IllegalStateException("the master's hg extension is missing: "
+          + MasterHgrc.extension(options.hookModule()) + " (expected beside the hook module)");
     }
     AmqpServer amqp = startBrokers();
     startMaster();
