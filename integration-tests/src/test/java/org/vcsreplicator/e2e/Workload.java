@@ -22,7 +22,7 @@ import org.vcsreplicator.hg.HgResult;
  * non-publishing), developers pushing linear changes, new heads, bookmarks (created, moved,
  * deleted) and phase changes from several threads at once; operators updating repository hgrc
  * files, bringing in a repository created behind the replication's back with {@code replicate-sync},
- * and deleting one with {@code replicate-delete} half-way through.
+ * and deleting one with {@code replicate-delete} once its own pushes are done, while others go on.
  *
  * <p>It records what the notifier must publish for each repository, in order ({@link #expected()}).
  */
