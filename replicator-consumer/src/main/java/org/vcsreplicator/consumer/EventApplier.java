@@ -353,7 +353,7 @@ public final class EventApplier implements EventHandler {
     if (result.succeeded() || result.exitCode() == e.ret()) {
       return;
     }
-    if (result.exitCode() == 1 && bookmarkMovedOnSince(repo, e)) {
+    if (result.exitCode() == 1 && settleOvertakenBookmark(repo, e)) {
       return;
     }
     if (result.exitCode() == 1) {
@@ -364,15 +364,21 @@ public final class EventApplier implements EventHandler {
   }
 
   /**
-   * Whether a refused bookmark pushkey finds the mirror already past the event. Every pull brings
-   * the master's bookmarks as they are at pull time, so a mirror that was behind can hold a
-   * bookmark that was moved, deleted or re-created on the master after this event: it is at
-   * neither the event's old value nor its new one (hg accepts a bookmark already at its new
-   * value). Later events of the log bring it to the master's final value, so applying this one
-   * would only move it backwards (SPEC 2.3: replaying the log gives the master's state). A refusal
-   * while the bookmark is still at the event's old value is a real failure.
+   * Settles a bookmark pushkey that hg refused because the mirror's bookmark is at neither the
+   * event's old value nor its new one; true when it is settled (applied), false when the refusal
+   * stands. A pull brings the master's bookmarks as they are at pull time (verbatim) for every
+   * bookmark the master still has, so a mirror that was behind may hold:
+   * <ul>
+   *   <li>a value the master gave the bookmark after this event: a move is then already
+   *       overtaken, and later events of the log bring the master's final value, so applying it
+   *       would only move the bookmark backwards;
+   *   <li>a stale value of a bookmark the master had deleted at pull time (a pull never deletes):
+   *       only the log's deletion removes it, so a deletion is applied whatever the value is.
+   * </ul>
+   * Either way replaying the log gives the master's state (SPEC 2.3). A refusal while the bookmark
+   * is still at the event's old value is a real failure.
    */
-  private boolean bookmarkMovedOnSince(Path repo, Pushkey e) throws ApplyException, HgUnavailableException {
+  private boolean settleOvertakenBookmark(Path repo, Pushkey e) throws ApplyException, HgUnavailableException {
     if (!e.namespace().equals(Pushkey.BOOKMARKS) || e.ret() != 0) {
       return false;
     }
@@ -391,9 +397,19 @@ public final class EventApplier implements EventHandler {
     if (current.equals(e.oldValue())) {
       return false;
     }
-    log.warn("bookmark {} of {} is at '{}' on this mirror, neither the event's old value '{}' nor its new "
-        + "value: a later pull already brought the master's newer state; nothing to do",
-        e.key(), repo, current, e.oldValue());
+    if (!e.newValue().isEmpty()) {
+      log.warn("bookmark {} of {} is at '{}' on this mirror, neither the event's old value '{}' nor its new "
+          + "value: a later pull already brought the master's newer value; nothing to do",
+          e.key(), repo, current, e.oldValue());
+      return true;
+    }
+    log.warn("bookmark {} of {} is at '{}' on this mirror, not at the event's old value '{}': deleting it as "
+        + "the master did (a pull never deletes a bookmark)", e.key(), repo, current, e.oldValue());
+    HgResult delete = hg.run(null, List.of("debugpushkey", "--", repo.toString(), Pushkey.BOOKMARKS, e.key(), current, ""));
+    logTranscript(delete);
+    if (!delete.succeeded()) {
+      throw hgFailed(delete);
+    }
     return true;
   }
 

@@ -250,6 +250,16 @@ class EventApplierTest {
   }
 
   @Test
+  void refusedBookmarkDeletionDeletesTheStaleBookmarkAPullLeftBehind() throws Exception {
+    mirrorRepoExists();
+    String stale = "d".repeat(40);
+    hg.answer(1, "False\n", "").answer(0, "b\t" + stale + "\n", "").answer(0, "True\n", "");
+    assertTrue(applier.apply(new Pushkey(REPO, "bookmarks", "b", NODE.hex(), "", 0)).isApplied());
+    assertEquals(List.of("debugpushkey", "--", root.resolve("x").toString(), "bookmarks", "b", stale, ""),
+        hg.calls.get(2));
+  }
+
+  @Test
   void refusedPhasePushkeyIsNeverExplainedAway() throws Exception {
     mirrorRepoExists();
     hg.answer(1, "False\n", "");
