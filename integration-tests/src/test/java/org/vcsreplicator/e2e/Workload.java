@@ -241,9 +241,14 @@ final class Workload {
       tip = client.commit(name, "file" + rnd.nextInt(5) + ".txt", "round " + round + " change " + i + " "
           + rnd.nextInt() + "\n");
     }
-    // No bookmark travels with changesets: a mirror behind a bookmark moved that way and then
-    // deleted keeps it (LaggingMirrorBookmarksIT, last test); bookmarks change by pushkey only.
-    push(name, new Expected("changegroup.1", List.of(tip)));
+    if (rnd.nextInt(4) == 0) {
+      // The pushed changesets carry a bookmark (no pushkey: the mirrors' pulls bring it).
+      String bookmark = "bm-" + rnd.nextInt(3);
+      client.hg(name, "bookmark", "-f", "-r", tip, bookmark);
+      push(name, new Expected("changegroup.1", List.of(tip)), "-B", bookmark);
+    } else {
+      push(name, new Expected("changegroup.1", List.of(tip)));
+    }
   }
 
   /** Runs a write to the master (which writes to the log) while no test holds {@link #gate()}. */
