@@ -59,14 +59,7 @@ class ConsumeCommand implements Callable<Integer> {
           + "written. See `skipped list` and `skipped replay`.")
   boolean skip;
 
-  @CommandLine.Option(names = "--offset", paramLabel = "N",
-      description = "With --skip and --partition: skip only if the next pending event is at offset N; "
-          + "otherwise refuse (exit 1, nothing recorded or acknowledged).")
-  Long offset;
-
-  @CommandLine.Option(names = "--reason", paramLabel = "TEXT",
-      description = "With --skip: why, recorded with the skip (optional).")
-  String reason;
+  @CommandLine.Mixin SkipOptions skipOptions;
 
   @CommandLine.Option(names = "--onetime", description = "Process at most one event and exit.")
   boolean onetime;
@@ -129,16 +122,11 @@ class ConsumeCommand implements Callable<Integer> {
 
   /** The options that only make sense with --skip, used without it; null when all is well. */
   private String skipMisuse() {
-    if (!skip && (offset != null || reason != null)) {
-      return "--offset and --reason go with --skip";
-    }
-    if (offset != null && partition == null) {
+    Optional<String> misuse = skipOptions.misuse(skip);
+    if (misuse.isEmpty() && skipOptions.hasOffset() && partition == null) {
       return "--skip --offset N needs --partition P: offsets are per partition";
     }
-    if (offset != null && offset < 0) {
-      return "--offset must be >= 0, got " + offset;
-    }
-    return null;
+    return misuse.orElse(null);
   }
 
   private int run(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out,
@@ -187,8 +175,7 @@ class ConsumeCommand implements Callable<Integer> {
 
   private int skip(ConsumeSession session, Optional<Integer> only, OptionalLong start, PrintWriter out,
       PrintWriter err) {
-    SkipRequest request = new SkipRequest(offset == null ? OptionalLong.empty() : OptionalLong.of(offset),
-        Optional.ofNullable(reason));
+    SkipRequest request = skipOptions.request();
     Optional<PendingRecords.Skipped> skipped;
     // SPEC rule 2: dropping an event is an operator act, recorded with the full event before the commit.
     try (SkipRecorder recorder = SkipRecorder.forSettings(session.settings())) {

@@ -55,14 +55,7 @@ final class PulseNotifyCommand implements Callable<Integer> {
           + "<topic>-skipped); nothing is acknowledged unless that record is written.")
   boolean skip;
 
-  @CommandLine.Option(names = "--offset", paramLabel = "N",
-      description = "With --skip: skip only if the next pending event is at offset N; otherwise refuse "
-          + "(exit 1, nothing recorded or acknowledged).")
-  Long offset;
-
-  @CommandLine.Option(names = "--reason", paramLabel = "TEXT",
-      description = "With --skip: why, recorded with the skip (optional).")
-  String reason;
+  @CommandLine.Mixin SkipOptions skipOptions;
 
   @CommandLine.Option(names = "--start-from", paramLabel = "N",
       description = "Start at offset N of the topic instead of the group's committed offset.")
@@ -81,11 +74,9 @@ final class PulseNotifyCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return fail(err, e.getMessage());
     }
-    if (!skip && (offset != null || reason != null)) {
-      return fail(err, "--offset and --reason go with --skip");
-    }
-    if (offset != null && offset < 0) {
-      return fail(err, "--offset must be >= 0, got " + offset);
+    Optional<String> misuse = skipOptions.misuse(skip);
+    if (misuse.isPresent()) {
+      return fail(err, misuse.get());
     }
     OptionalLong start = startFrom == null ? OptionalLong.empty() : OptionalLong.of(startFrom);
     try {
@@ -108,8 +99,7 @@ final class PulseNotifyCommand implements Callable<Integer> {
 
   private int skip(NotifierSettings settings, OptionalLong start, PrintWriter out)
       throws NotifierMisconfiguredException, SkipRefusedException, SkipNotRecordedException {
-    SkipRequest request = new SkipRequest(offset == null ? OptionalLong.empty() : OptionalLong.of(offset),
-        Optional.ofNullable(reason));
+    SkipRequest request = skipOptions.request();
     Optional<PulseNotifier.Skipped> skipped;
     // The output stays the original's one line; the recorder logs where the skip is recorded.
     try (SkipRecorder recorder = SkipRecorder.forSettings(settings.consumer())) {
